@@ -1,0 +1,18 @@
+package main
+
+import (
+	"errors"
+
+	"github.com/spf13/cobra"
+)
+
+// TODO(owner of this command): replace this stub.
+func newValidateCmd(g *globals) *cobra.Command {
+	return &cobra.Command{
+		Use:   "validate",
+		Short: "not implemented yet",
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return errors.New("validate: not implemented yet")
+		},
+	}
+}

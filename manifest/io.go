@@ -1,0 +1,102 @@
+package manifest
+
+import (
+	"bufio"
+	"compress/gzip"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+)
+
+// Writer streams a manifest. Entries must be written in strictly increasing
+// Key order.
+type Writer struct {
+	gz      *gzip.Writer
+	bw      *bufio.Writer
+	enc     *json.Encoder
+	lastKey string
+	started bool
+}
+
+// NewWriter writes the header to w and returns a Writer for the entries.
+// Close must be called to flush the compressed stream.
+func NewWriter(w io.Writer, h Header) (*Writer, error) {
+	gz, _ := gzip.NewWriterLevel(w, gzip.BestSpeed)
+	bw := bufio.NewWriterSize(gz, 1<<16)
+	mw := &Writer{gz: gz, bw: bw, enc: json.NewEncoder(bw)}
+	mw.enc.SetEscapeHTML(false)
+	if h.Format == "" {
+		h.Format = Format
+	}
+	if err := mw.enc.Encode(h); err != nil {
+		return nil, fmt.Errorf("writing manifest header: %w", err)
+	}
+	return mw, nil
+}
+
+// Write appends one entry.
+func (w *Writer) Write(e Entry) error {
+	if w.started && e.Key <= w.lastKey {
+		return fmt.Errorf("manifest entry %q written after %q: entries must be sorted and unique", e.Key, w.lastKey)
+	}
+	w.started, w.lastKey = true, e.Key
+	if err := w.enc.Encode(e); err != nil {
+		return fmt.Errorf("writing manifest entry %q: %w", e.Key, err)
+	}
+	return nil
+}
+
+// Close flushes the manifest. It does not close the underlying writer.
+func (w *Writer) Close() error {
+	if err := w.bw.Flush(); err != nil {
+		return fmt.Errorf("flushing manifest: %w", err)
+	}
+	if err := w.gz.Close(); err != nil {
+		return fmt.Errorf("flushing manifest: %w", err)
+	}
+	return nil
+}
+
+// Reader streams a manifest written by Writer.
+type Reader struct {
+	gz     *gzip.Reader
+	dec    *json.Decoder
+	header Header
+	last   string
+}
+
+// NewReader reads the header from r.
+func NewReader(r io.Reader) (*Reader, error) {
+	gz, err := gzip.NewReader(bufio.NewReaderSize(r, 1<<16))
+	if err != nil {
+		return nil, fmt.Errorf("reading manifest: %w", err)
+	}
+	mr := &Reader{gz: gz, dec: json.NewDecoder(gz)}
+	if err := mr.dec.Decode(&mr.header); err != nil {
+		return nil, fmt.Errorf("reading manifest header: %w", err)
+	}
+	if mr.header.Format != Format {
+		return nil, fmt.Errorf("reading manifest: unknown format %q (want %q)", mr.header.Format, Format)
+	}
+	return mr, nil
+}
+
+// Header returns the manifest's header.
+func (r *Reader) Header() Header { return r.header }
+
+// Next returns the next entry, or io.EOF after the last one.
+func (r *Reader) Next() (Entry, error) {
+	var e Entry
+	if err := r.dec.Decode(&e); err != nil {
+		if errors.Is(err, io.EOF) {
+			return Entry{}, io.EOF
+		}
+		return Entry{}, fmt.Errorf("reading manifest entry after %q: %w", r.last, err)
+	}
+	if r.last != "" && e.Key <= r.last {
+		return Entry{}, fmt.Errorf("manifest entry %q follows %q: not sorted", e.Key, r.last)
+	}
+	r.last = e.Key
+	return e, nil
+}
