@@ -10,9 +10,10 @@ import (
 )
 
 // Writer streams a manifest. Entries must be written in strictly increasing
-// Key order.
+// Key order. The local manifest is plain ndjson (fast to copy through on an
+// incremental build); use NewGzipWriter for a compressed copy.
 type Writer struct {
-	gz      *gzip.Writer
+	gz      *gzip.Writer // nil when not compressing
 	bw      *bufio.Writer
 	enc     *json.Encoder
 	lastKey string
@@ -22,8 +23,17 @@ type Writer struct {
 // NewWriter writes the header to w and returns a Writer for the entries.
 // Close must be called to flush the compressed stream.
 func NewWriter(w io.Writer, h Header) (*Writer, error) {
+	return newWriter(w, nil, h)
+}
+
+// NewGzipWriter is NewWriter with gzip compression (for remote copies).
+func NewGzipWriter(w io.Writer, h Header) (*Writer, error) {
 	gz, _ := gzip.NewWriterLevel(w, gzip.BestSpeed)
-	bw := bufio.NewWriterSize(gz, 1<<16)
+	return newWriter(gz, gz, h)
+}
+
+func newWriter(w io.Writer, gz *gzip.Writer, h Header) (*Writer, error) {
+	bw := bufio.NewWriterSize(w, 1<<16)
 	mw := &Writer{gz: gz, bw: bw, enc: json.NewEncoder(bw)}
 	mw.enc.SetEscapeHTML(false)
 	if h.Format == "" {
@@ -52,6 +62,9 @@ func (w *Writer) Close() error {
 	if err := w.bw.Flush(); err != nil {
 		return fmt.Errorf("flushing manifest: %w", err)
 	}
+	if w.gz == nil {
+		return nil
+	}
 	if err := w.gz.Close(); err != nil {
 		return fmt.Errorf("flushing manifest: %w", err)
 	}
@@ -60,19 +73,24 @@ func (w *Writer) Close() error {
 
 // Reader streams a manifest written by Writer.
 type Reader struct {
-	gz     *gzip.Reader
 	dec    *json.Decoder
 	header Header
 	last   string
 }
 
-// NewReader reads the header from r.
+// NewReader reads the header from r. Plain and gzip-compressed manifests
+// are both accepted.
 func NewReader(r io.Reader) (*Reader, error) {
-	gz, err := gzip.NewReader(bufio.NewReaderSize(r, 1<<16))
-	if err != nil {
-		return nil, fmt.Errorf("reading manifest: %w", err)
+	br := bufio.NewReaderSize(r, 1<<16)
+	var src io.Reader = br
+	if magic, _ := br.Peek(2); len(magic) == 2 && magic[0] == 0x1f && magic[1] == 0x8b {
+		gz, err := gzip.NewReader(br)
+		if err != nil {
+			return nil, fmt.Errorf("reading manifest: %w", err)
+		}
+		src = gz
 	}
-	mr := &Reader{gz: gz, dec: json.NewDecoder(gz)}
+	mr := &Reader{dec: json.NewDecoder(src)}
 	if err := mr.dec.Decode(&mr.header); err != nil {
 		return nil, fmt.Errorf("reading manifest header: %w", err)
 	}

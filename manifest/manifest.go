@@ -10,7 +10,7 @@ const Format = "regen-manifest/1"
 
 // Path is where the manifest lives, relative to the root of a built tree
 // (and of an upload target). Names starting with "." are never served.
-const Path = ".regen/manifest.ndjson.gz"
+const Path = ".regen/manifest.ndjson"
 
 // Class tells the uploader when an object may be published relative to
 // others and how long caches may keep it.
