@@ -12,6 +12,13 @@ const Format = "regen-manifest/1"
 // (and of an upload target). Names starting with "." are never served.
 const Path = ".regen/manifest.ndjson"
 
+// DirIndex is the file name under which a document is stored when its URL
+// path is also a folder of other documents: the listing at URL path
+// v1/modules/<ns> is the file v1/modules/<ns>/index.json in a built tree
+// (and the object of that key in a bucket). Servers answering a URL path
+// that is a folder serve its DirIndex file.
+const DirIndex = "index.json"
+
 // Class tells the uploader when an object may be published relative to
 // others and how long caches may keep it.
 type Class string

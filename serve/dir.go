@@ -7,6 +7,8 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+
+	"github.com/regen-registry/regen/manifest"
 )
 
 // Dir is the [Source] for a tree built by `regen build` on disk.
@@ -68,6 +70,19 @@ func (d *Dir) Open(ctx context.Context, name string) (*Document, error) {
 	if err != nil {
 		f.Close()
 		return nil, fmt.Errorf("reading %s in %s: %w", name, d.path, err)
+	}
+	if fi.IsDir() {
+		// A document whose URL path is also a folder of other documents
+		// (a listing such as v1/modules/<ns>) lives at <path>/index.json.
+		f.Close()
+		if f, err = root.Open(filepath.Join(filepath.FromSlash(name), manifest.DirIndex)); err != nil {
+			return nil, notFound(name, err)
+		}
+		if fi, err = f.Stat(); err != nil {
+			f.Close()
+			return nil, fmt.Errorf("reading %s in %s: %w", name, d.path, err)
+		}
+		name += "/" + manifest.DirIndex
 	}
 	if !fi.Mode().IsRegular() {
 		f.Close()

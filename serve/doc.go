@@ -56,8 +56,12 @@
 //     that computes the document for those paths and delegates the rest, or
 //     a mux in front of the Handler.
 //
-// [Run] is `regen serve`: it listens (port 0 works; the real address is
-// printed), serves over TLS with a given certificate or a self-signed CA
-// made for the run (see selfsigned.go), prints the client settings to use
-// it, and shuts down gracefully when its context is cancelled.
+// [Run] is `regen serve`: it listens (port 0 works), serves over TLS with
+// a given certificate, over TLS with a CA and server certificate made for
+// the run by [NewSelfSigned] (the CA certificate goes to Options.CAOut, by
+// default a new file in the temporary directory removed on exit; its key
+// never leaves memory), or over plain HTTP. It prints to Options.Stdout the
+// `export SSL_CERT_FILE=…` line, a CLI config host block and, last, the line
+// "listening on <scheme>://<host:port>" with the port actually bound, and
+// shuts down gracefully when its context is cancelled.
 package serve

@@ -60,7 +60,7 @@ func caseCandidates(name string) []string {
 		out = append(out, p)
 	}
 	segs := strings.Split(name, "/")
-	if len(segs) >= 4 && segs[0] == "v1" && (segs[1] == "modules" || segs[1] == "providers") {
+	if len(segs) >= 3 && segs[0] == "v1" && (segs[1] == "modules" || segs[1] == "providers") {
 		last := 4 // namespace, type
 		if segs[1] == "modules" {
 			last = 5 // namespace, name, system
