@@ -56,6 +56,7 @@ func newRootCmd(stdout, stderr io.Writer) *cobra.Command {
 		newRevokeCmd(g),
 		newDiscoverCmd(g),
 		newUploadCmd(g),
+		newVerifyCmd(g),
 	)
 	return root
 }

@@ -1,0 +1,284 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"runtime"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/regen-registry/regen/internal/ghtest"
+	"github.com/regen-registry/regen/regdata"
+)
+
+// e2eRegistry is a registry-data folder whose providers and module live on a
+// loopback GitHub, built and served by regen over TLS.
+type e2eRegistry struct {
+	gh     *ghtest.Server
+	data   string
+	out    string
+	caFile string
+	host   string // 127.0.0.1:PORT of regen serve
+	sums   map[string]*ghtest.ProviderArtifacts
+}
+
+// runRegen runs one regen command in-process and returns its stdout.
+func runRegen(t *testing.T, ctx context.Context, args ...string) (string, error) {
+	t.Helper()
+	var stdout, stderr bytes.Buffer
+	root := newRootCmd(&stdout, &stderr)
+	root.SetArgs(args)
+	err := root.ExecuteContext(ctx)
+	if err != nil {
+		t.Logf("regen %s: %v\nstderr:\n%s", strings.Join(args, " "), err, stderr.String())
+	}
+	return stdout.String(), err
+}
+
+func newE2ERegistry(t *testing.T) *e2eRegistry {
+	t.Helper()
+	r := &e2eRegistry{gh: ghtest.New(t), data: t.TempDir(), out: filepath.Join(t.TempDir(), "dist"), sums: map[string]*ghtest.ProviderArtifacts{}}
+	d := regdata.Dir{Root: r.data}
+	key := ghtest.NewKeyEd25519(t, "regen e2e")
+	if err := regdata.WriteFileAtomic(filepath.Join(r.data, "keys/a/acme/regen-e2e.asc"), []byte(key.Armored()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	host := ghtest.Platform{OS: runtime.GOOS, Arch: runtime.GOARCH}
+	other := ghtest.Platform{OS: "windows", Arch: "amd64"}
+	for _, p := range []struct {
+		typ          string
+		badSignature bool
+		wrongShasum  bool
+	}{{typ: "widget"}, {typ: "badsig", badSignature: true}, {typ: "badsum", wrongShasum: true}} {
+		a := r.gh.AddProviderRelease("acme", "terraform-provider-"+p.typ, ghtest.ProviderRelease{
+			Type: p.typ, Version: "1.0.0", Protocols: []string{"5.0"}, Key: key,
+			Platforms: []ghtest.Platform{host, other}, BadSignature: p.badSignature,
+		})
+		r.sums[p.typ] = a
+		v := regdata.ProviderVersion{Version: a.Version, Protocols: a.Protocols, SHASumsURL: a.ShasumsURL,
+			SHASumsSignatureURL: a.SignatureURL, Discovered: "2026-01-02T03:04:05Z"}
+		for _, pkg := range a.Packages {
+			sum := pkg.SHA256
+			if p.wrongShasum {
+				sum = strings.Repeat("ab", 32)
+			}
+			v.Targets = append(v.Targets, regdata.Target{OS: pkg.OS, Arch: pkg.Arch, Filename: pkg.Filename,
+				DownloadURL: pkg.DownloadURL, SHASum: sum, H1: pkg.H1, Size: pkg.Size})
+		}
+		if err := d.WriteProvider(regdata.ProviderAddr{Namespace: "acme", Type: p.typ}, &regdata.ProviderFile{Versions: []regdata.ProviderVersion{v}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	repo := r.gh.NewRepo("acme", "terraform-aws-vpc")
+	first := repo.Commit(map[string]string{"main.tf": "output \"cidr\" {\n  value = \"10.0.0.0/16\"\n}\n"}, "first")
+	repo.Tag("v1.0", first) // two-part tag: clients request 1.0.0
+	repo.Commit(map[string]string{"main.tf": "output \"cidr\" {\n  value = \"moved-on\"\n}\n"}, "later")
+	mf := &regdata.ModuleFile{Versions: []regdata.ModuleVersion{{Version: "v1.0", Commit: first, Discovered: "2026-01-02T03:04:05Z"}}}
+	if err := d.WriteModule(regdata.ModuleAddr{Namespace: "acme", Name: "vpc", System: "aws"}, mf); err != nil {
+		t.Fatal(err)
+	}
+	return r
+}
+
+// serve starts regen serve --self-signed on a free port and returns when
+// it listens.
+func (r *e2eRegistry) serve(t *testing.T) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	r.caFile = filepath.Join(t.TempDir(), "ca.pem")
+	pr, pw := io.Pipe()
+	var stderr bytes.Buffer
+	done := make(chan error, 1)
+	go func() {
+		root := newRootCmd(pw, &stderr)
+		root.SetArgs([]string{"serve", "--dir", r.out, "--self-signed", "--addr", "127.0.0.1:0", "--ca-out", r.caFile})
+		err := root.ExecuteContext(ctx)
+		pw.CloseWithError(err)
+		done <- err
+	}()
+	t.Cleanup(func() {
+		cancel()
+		select {
+		case err := <-done:
+			if err != nil {
+				t.Errorf("regen serve: %v\n%s", err, stderr.String())
+			}
+		case <-time.After(10 * time.Second):
+			t.Error("regen serve did not shut down")
+		}
+	})
+	listening := regexp.MustCompile(`listening on https://(127\.0\.0\.1:\d+)`)
+	found := make(chan string, 1)
+	go func() {
+		sc := bufio.NewScanner(pr)
+		for sc.Scan() {
+			if m := listening.FindStringSubmatch(sc.Text()); m != nil {
+				found <- m[1]
+			}
+		}
+		close(found)
+	}()
+	select {
+	case h, ok := <-found:
+		if !ok {
+			t.Fatalf("regen serve exited before listening: %s", stderr.String())
+		}
+		r.host = h
+	case <-time.After(20 * time.Second):
+		t.Fatalf("regen serve did not print its address; stderr:\n%s", stderr.String())
+	}
+}
+
+// client runs a registry client CLI (terraform or tofu) init in a new
+// workspace holding mainTF and returns its output, the workspace and error.
+func (r *e2eRegistry) init(t *testing.T, bin, mainTF string) (string, string, error) {
+	t.Helper()
+	dir := t.TempDir()
+	work := filepath.Join(dir, "work")
+	cli := filepath.Join(dir, "empty.tfrc")
+	if err := os.MkdirAll(work, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(cli, nil, 0o644); err != nil { // discovery goes through /.well-known over TLS
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(work, "main.tf"), []byte(strings.ReplaceAll(mainTF, "HOST", r.host)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(bin, "init", "-input=false", "-no-color")
+	cmd.Dir = work
+	cmd.Env = append(os.Environ(), r.gh.GitEnv()...)
+	cmd.Env = append(cmd.Env, "TF_CLI_CONFIG_FILE="+cli, "HOME="+dir, "SSL_CERT_FILE="+r.caFile,
+		"CHECKPOINT_DISABLE=1", "TF_IN_AUTOMATION=1", "TF_PLUGIN_CACHE_DIR=", "TF_REGISTRY_CLIENT_TIMEOUT=20")
+	out, err := cmd.CombinedOutput()
+	return string(out), work, err
+}
+
+const e2eMain = `terraform {
+  required_providers {
+    widget = {
+      source  = "HOST/acme/widget"
+      version = "1.0.0"
+    }
+  }
+}
+
+module "vpc" {
+  source  = "HOST/acme/vpc/aws"
+  version = "1.0.0"
+}
+`
+
+// clientBinaries returns the real registry clients on this machine.
+func clientBinaries(t *testing.T) map[string]string {
+	bins := map[string]string{}
+	for _, name := range []string{"terraform", "tofu"} {
+		if p, err := exec.LookPath(name); err == nil {
+			bins[name] = p
+		}
+	}
+	if p := os.Getenv("REGEN_TOFU"); p != "" {
+		bins["tofu"] = p
+	}
+	if _, ok := bins["terraform"]; !ok {
+		if os.Getenv("CI") != "" {
+			t.Fatal("terraform CLI not found: the end-to-end test needs it")
+		}
+		t.Skip("terraform CLI not found")
+	}
+	return bins
+}
+
+// TestEndToEndRealClients builds a registry with regen build, serves it with
+// regen serve over TLS, and runs the real terraform (and tofu, when
+// present) init against it: a signed provider from a loopback GitHub
+// release and a module from a real git repository over smart HTTP.
+func TestEndToEndRealClients(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs terraform init")
+	}
+	bins := clientBinaries(t)
+	r := newE2ERegistry(t)
+	ctx := context.Background()
+	if _, err := runRegen(t, ctx, "validate", "--data", r.data); err != nil {
+		t.Fatalf("regen validate: %v", err)
+	}
+	if _, err := runRegen(t, ctx, "build", "--data", r.data, "--out", r.out, "--github-url", r.gh.URL); err != nil {
+		t.Fatalf("regen build: %v", err)
+	}
+	r.serve(t)
+
+	for name, bin := range bins {
+		t.Run(name, func(t *testing.T) {
+			out, work, err := r.init(t, bin, e2eMain)
+			if err != nil {
+				t.Fatalf("%s init failed: %v\n%s", name, err, out)
+			}
+			// The module is the tag's commit, not the branch head.
+			mainTF, err := os.ReadFile(filepath.Join(work, ".terraform/modules/vpc/main.tf"))
+			if err != nil || !strings.Contains(string(mainTF), "10.0.0.0/16") {
+				t.Errorf("module files: %q, %v; want the v1.0 commit's main.tf", mainTF, err)
+			}
+			lock, err := os.ReadFile(filepath.Join(work, ".terraform.lock.hcl"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			a := r.sums["widget"]
+			pkg := a.Package(runtime.GOOS, runtime.GOARCH)
+			for _, want := range []string{pkg.H1, "zh:" + pkg.SHA256} {
+				if !strings.Contains(string(lock), want) {
+					t.Errorf("lock file lacks %s:\n%s", want, lock)
+				}
+			}
+		})
+	}
+
+	for _, tc := range []struct{ typ, want string }{
+		{"badsig", "invalid signature"},
+		{"badsum", "unexpected SHA-256 hash"},
+	} {
+		t.Run("terraform-rejects-"+tc.typ, func(t *testing.T) {
+			tf := fmt.Sprintf("terraform {\n  required_providers {\n    x = {\n      source = \"HOST/acme/%s\"\n    }\n  }\n}\n", tc.typ)
+			out, _, err := r.init(t, bins["terraform"], tf)
+			if err == nil {
+				t.Fatalf("terraform init succeeded for %s:\n%s", tc.typ, out)
+			}
+			if !strings.Contains(out, tc.want) {
+				t.Errorf("terraform init for %s: want %q in output:\n%s", tc.typ, tc.want, out)
+			}
+		})
+	}
+}
+
+// TestBuildServesNormalisedVersions checks the served versions list uses
+// the normalised version that clients request.
+func TestBuildServesNormalisedVersions(t *testing.T) {
+	r := newE2ERegistry(t)
+	if _, err := runRegen(t, context.Background(), "build", "--data", r.data, "--out", r.out, "--github-url", r.gh.URL); err != nil {
+		t.Fatal(err)
+	}
+	data, err := os.ReadFile(filepath.Join(r.out, "v1/modules/acme/vpc/aws/versions"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got struct {
+		Modules []struct {
+			Versions []struct{ Version string } `json:"versions"`
+		} `json:"modules"`
+	}
+	if err := json.Unmarshal(data, &got); err != nil || len(got.Modules) != 1 || len(got.Modules[0].Versions) != 1 || got.Modules[0].Versions[0].Version != "1.0.0" {
+		t.Fatalf("versions = %s (%v); want one module with version 1.0.0", data, err)
+	}
+	if _, err := os.Stat(filepath.Join(r.out, "v1/modules/acme/vpc/aws/1.0.0/download")); err != nil {
+		t.Errorf("download document for the normalised version: %v", err)
+	}
+}
