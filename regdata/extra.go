@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"reflect"
 	"slices"
 	"strings"
@@ -79,6 +80,9 @@ func appendExtra(obj []byte, extra Extra) ([]byte, error) {
 // decodeStrict decodes data into v, refusing unknown members anywhere. It
 // returns errUnknownMember when that is the only problem.
 func decodeStrict(data []byte, v any) error {
+	if bytes.Equal(bytes.TrimSpace(data), []byte("null")) {
+		return errors.New("want a JSON object, found null")
+	}
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
@@ -87,7 +91,7 @@ func decodeStrict(data []byte, v any) error {
 		}
 		return err
 	}
-	if dec.More() {
+	if _, err := dec.Token(); err != io.EOF {
 		return errors.New("unexpected data after the top-level value")
 	}
 	return nil

@@ -1,0 +1,55 @@
+package validate
+
+import (
+	"fmt"
+	"strconv"
+)
+
+// fileCheck collects the problems of one file.
+type fileCheck struct {
+	path     string
+	strict   bool
+	problems []Problem
+}
+
+func (c *fileCheck) add(s Severity, field, format string, args ...any) {
+	c.problems = append(c.problems, Problem{Severity: s, Path: c.path, Field: field, Message: fmt.Sprintf(format, args...)})
+}
+
+// errorf reports something a client or the generator cannot use.
+func (c *fileCheck) errorf(field, format string, args ...any) { c.add(Error, field, format, args...) }
+
+// warnf reports something odd that is nevertheless usable.
+func (c *fileCheck) warnf(field, format string, args ...any) { c.add(Warning, field, format, args...) }
+
+// oddityf reports something the public registry serves although new
+// submissions must not have it: a warning, or an error in strict mode.
+func (c *fileCheck) oddityf(field, format string, args ...any) {
+	if c.strict {
+		c.errorf(field, format, args...)
+		return
+	}
+	c.warnf(field, format, args...)
+}
+
+// member returns the JSON path of member name inside parent.
+func member(parent, name string) string {
+	if parent == "" {
+		return name
+	}
+	return parent + "." + name
+}
+
+// index returns the JSON path of element i of the list at parent.
+func index(parent string, i int) string { return parent + "[" + strconv.Itoa(i) + "]" }
+
+// quote renders a value for a message: Go-quoted, cut short if long, so
+// garbage input cannot flood the report.
+func quote(s string) string {
+	const max = 80
+	r := []rune(s)
+	if len(r) > max {
+		return strconv.Quote(string(r[:max])) + "…"
+	}
+	return strconv.Quote(s)
+}
