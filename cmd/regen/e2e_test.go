@@ -46,7 +46,7 @@ func runRegen(t *testing.T, ctx context.Context, args ...string) (string, error)
 
 func newE2ERegistry(t *testing.T) *e2eRegistry {
 	t.Helper()
-	r := &e2eRegistry{gh: ghtest.New(t), data: t.TempDir(), out: filepath.Join(t.TempDir(), "dist"), sums: map[string]*ghtest.ProviderArtifacts{}}
+	r := &e2eRegistry{gh: ghtest.New(t, ghtest.WithTLS()), data: t.TempDir(), out: filepath.Join(t.TempDir(), "dist"), sums: map[string]*ghtest.ProviderArtifacts{}}
 	d := regdata.Dir{Root: r.data}
 	key := ghtest.NewKeyEd25519(t, "regen e2e")
 	if err := regdata.WriteFileAtomic(filepath.Join(r.data, "keys/a/acme/regen-e2e.asc"), []byte(key.Armored()), 0o644); err != nil {
@@ -157,8 +157,18 @@ func (r *e2eRegistry) init(t *testing.T, bin, mainTF string) (string, string, er
 	cmd := exec.Command(bin, "init", "-input=false", "-no-color")
 	cmd.Dir = work
 	cmd.Env = append(os.Environ(), r.gh.GitEnv()...)
-	cmd.Env = append(cmd.Env, "TF_CLI_CONFIG_FILE="+cli, "HOME="+dir, "SSL_CERT_FILE="+r.caFile,
+	cmd.Env = append(cmd.Env, "TF_CLI_CONFIG_FILE="+cli, "HOME="+dir,
 		"CHECKPOINT_DISABLE=1", "TF_IN_AUTOMATION=1", "TF_PLUGIN_CACHE_DIR=", "TF_REGISTRY_CLIENT_TIMEOUT=20")
+	// One CA bundle: regen serve's self-signed CA and the loopback GitHub's.
+	caServe, err := os.ReadFile(r.caFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	bundle := filepath.Join(dir, "ca-bundle.pem")
+	if err := os.WriteFile(bundle, append(append(caServe, '\n'), r.gh.CAPEM()...), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cmd.Env = append(cmd.Env, "SSL_CERT_FILE="+bundle)
 	out, err := cmd.CombinedOutput()
 	return string(out), work, err
 }
@@ -209,7 +219,8 @@ func TestEndToEndRealClients(t *testing.T) {
 	bins := clientBinaries(t)
 	r := newE2ERegistry(t)
 	ctx := context.Background()
-	if _, err := runRegen(t, ctx, "validate", "--data", r.data); err != nil {
+	if out, err := runRegen(t, ctx, "validate", "--data", r.data); err != nil {
+		t.Log(out)
 		t.Fatalf("regen validate: %v", err)
 	}
 	if _, err := runRegen(t, ctx, "build", "--data", r.data, "--out", r.out, "--github-url", r.gh.URL); err != nil {
