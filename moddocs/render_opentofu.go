@@ -1,0 +1,267 @@
+package moddocs
+
+import (
+	"encoding/json"
+	"path"
+	"strings"
+	"time"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/ext/typeexpr"
+	"github.com/hashicorp/hcl/v2/hclsyntax"
+	"github.com/zclconf/go-cty/cty"
+)
+
+// OpenTofuMeta is what the OpenTofu docs shape needs beyond the Doc.
+type OpenTofuMeta struct {
+	// ID is the version as the docs API names it ("v1.2.0").
+	ID        string
+	Published time.Time
+	// Link is the browse URL of the version's tree; VCSRepository the
+	// repository's URL.
+	Link          string
+	VCSRepository string
+	// FileURL, when set, returns the browse URL of a file of the version
+	// (README edit links, licence links).
+	FileURL func(path string) string
+	// ProviderHost is the registry of provider sources written without a
+	// host (default "registry.opentofu.org").
+	ProviderHost string
+}
+
+// OpenTofuVersion is the OpenTofu docs API's
+// …/modules/<ns>/<name>/<target>/<version>/index.json document.
+type OpenTofuVersion struct {
+	ID        string    `json:"id"`
+	Published time.Time `json:"published"`
+	OpenTofuDetails
+	Link                string                       `json:"link"`
+	VCSRepository       string                       `json:"vcs_repository"`
+	Licenses            []OpenTofuLicense            `json:"licenses"`
+	IncompatibleLicense bool                         `json:"incompatible_license"`
+	Examples            map[string]OpenTofuExample   `json:"examples"`
+	Submodules          map[string]OpenTofuSubmodule `json:"submodules"`
+}
+
+// OpenTofuBase describes a module directory's README and interface.
+type OpenTofuBase struct {
+	Readme      bool                        `json:"readme"`
+	EditLink    string                      `json:"edit_link"`
+	Variables   map[string]OpenTofuVariable `json:"variables"`
+	Outputs     map[string]OpenTofuOutput   `json:"outputs"`
+	SchemaError string                      `json:"schema_error"`
+}
+
+// OpenTofuDetails adds the module's dependencies and resources.
+type OpenTofuDetails struct {
+	OpenTofuBase
+	Providers    []OpenTofuProvider   `json:"providers"`
+	Dependencies []OpenTofuDependency `json:"dependencies"`
+	Resources    []OpenTofuResource   `json:"resources"`
+}
+
+// OpenTofuSubmodule is a modules/<name> directory.
+type OpenTofuSubmodule struct{ OpenTofuDetails }
+
+// OpenTofuExample is an examples/<name> directory.
+type OpenTofuExample struct{ OpenTofuBase }
+
+// OpenTofuVariable is a variable. Type is the type constraint in cty's JSON
+// type notation ("string", ["list","string"], ["object",{…}]), "dynamic"
+// when none is declared, or the constraint as written when it does not
+// parse as a type.
+type OpenTofuVariable struct {
+	Type        json.RawMessage `json:"type"`
+	Default     json.RawMessage `json:"default"`
+	Description string          `json:"description"`
+	Sensitive   bool            `json:"sensitive"`
+	Required    bool            `json:"required"`
+}
+
+// OpenTofuOutput is an output.
+type OpenTofuOutput struct {
+	Sensitive   bool   `json:"sensitive"`
+	Description string `json:"description"`
+}
+
+// OpenTofuProvider is a required provider; FullName includes the host.
+type OpenTofuProvider struct {
+	Alias             string `json:"alias"`
+	Name              string `json:"name"`
+	FullName          string `json:"full_name"`
+	VersionConstraint string `json:"version_constraint"`
+}
+
+// OpenTofuDependency is a module call.
+type OpenTofuDependency struct {
+	Name              string `json:"name"`
+	VersionConstraint string `json:"version_constraint"`
+	Source            string `json:"source"`
+}
+
+// OpenTofuResource is a resource or data source.
+type OpenTofuResource struct {
+	Address string `json:"address"`
+	Type    string `json:"type"`
+	Name    string `json:"name"`
+}
+
+// OpenTofuLicense is a detected licence.
+type OpenTofuLicense struct {
+	SPDX         string  `json:"spdx"`
+	Confidence   float64 `json:"confidence"`
+	IsCompatible bool    `json:"is_compatible"`
+	File         string  `json:"file"`
+	Link         string  `json:"link,omitempty"`
+}
+
+// RenderOpenTofu converts a Doc to the OpenTofu docs API shape.
+func RenderOpenTofu(d *Doc, meta OpenTofuMeta) OpenTofuVersion {
+	if meta.ProviderHost == "" {
+		meta.ProviderHost = "registry.opentofu.org"
+	}
+	v := OpenTofuVersion{
+		ID:                  meta.ID,
+		Published:           meta.Published,
+		OpenTofuDetails:     openTofuDetails(d.Root, meta),
+		Link:                meta.Link,
+		VCSRepository:       meta.VCSRepository,
+		Licenses:            make([]OpenTofuLicense, 0, len(d.Licenses)),
+		IncompatibleLicense: d.Withheld,
+		Examples:            make(map[string]OpenTofuExample, len(d.Examples)),
+		Submodules:          make(map[string]OpenTofuSubmodule, len(d.Submodules)),
+	}
+	for _, l := range d.Licenses {
+		ol := OpenTofuLicense{SPDX: l.SPDX, Confidence: l.Confidence, IsCompatible: l.Compatible, File: l.File}
+		if meta.FileURL != nil {
+			ol.Link = meta.FileURL(l.File)
+		}
+		v.Licenses = append(v.Licenses, ol)
+	}
+	for _, m := range d.Submodules {
+		v.Submodules[m.Name()] = OpenTofuSubmodule{openTofuDetails(m, meta)}
+	}
+	for _, m := range d.Examples {
+		v.Examples[m.Name()] = OpenTofuExample{openTofuBase(m, meta)}
+	}
+	return v
+}
+
+func openTofuBase(m Module, meta OpenTofuMeta) OpenTofuBase {
+	b := OpenTofuBase{
+		Readme:      m.HasReadme(),
+		Variables:   make(map[string]OpenTofuVariable, len(m.Inputs)),
+		Outputs:     make(map[string]OpenTofuOutput, len(m.Outputs)),
+		SchemaError: m.Error,
+	}
+	if m.HasReadme() && meta.FileURL != nil {
+		b.EditLink = meta.FileURL(m.ReadmePath())
+	}
+	for _, in := range m.Inputs {
+		def := in.Default
+		if in.Required || len(def) == 0 {
+			def = json.RawMessage("null")
+		}
+		b.Variables[in.Name] = OpenTofuVariable{
+			Type:        ctyTypeJSON(in.Type),
+			Default:     def,
+			Description: in.Description,
+			Sensitive:   in.Sensitive,
+			Required:    in.Required,
+		}
+	}
+	for _, o := range m.Outputs {
+		b.Outputs[o.Name] = OpenTofuOutput{Sensitive: o.Sensitive, Description: o.Description}
+	}
+	return b
+}
+
+func openTofuDetails(m Module, meta OpenTofuMeta) OpenTofuDetails {
+	det := OpenTofuDetails{
+		OpenTofuBase: openTofuBase(m, meta),
+		Providers:    make([]OpenTofuProvider, 0, len(m.Providers)),
+		Dependencies: make([]OpenTofuDependency, 0, len(m.ModuleCalls)),
+		Resources:    make([]OpenTofuResource, 0, len(m.Resources)),
+	}
+	for _, p := range m.Providers {
+		op := OpenTofuProvider{Name: p.Name, VersionConstraint: strings.Join(p.VersionConstraints, ", ")}
+		if host, ns, typ, ok := providerAddr(p, meta.ProviderHost); ok {
+			op.FullName = host + "/" + ns + "/" + typ
+		} else {
+			op.FullName = p.Source
+		}
+		det.Providers = append(det.Providers, op)
+	}
+	for _, c := range m.ModuleCalls {
+		det.Dependencies = append(det.Dependencies, OpenTofuDependency{Name: c.Name, VersionConstraint: c.Version, Source: c.Source})
+	}
+	for _, r := range m.Resources {
+		det.Resources = append(det.Resources, OpenTofuResource{Address: r.Address(), Type: r.Type, Name: r.Name})
+	}
+	return det
+}
+
+// ctyTypeJSON converts a type constraint as written to cty's JSON type
+// notation. optional() attributes are kept as cty writes them.
+func ctyTypeJSON(src string) json.RawMessage {
+	ty := cty.DynamicPseudoType
+	if strings.TrimSpace(src) != "" {
+		expr, diags := hclsyntax.ParseExpression([]byte(src), "type", hcl.InitialPos)
+		if diags.HasErrors() {
+			return quoteJSON(src)
+		}
+		t, _, diags := typeexpr.TypeConstraintWithDefaults(expr)
+		if diags.HasErrors() {
+			return quoteJSON(src)
+		}
+		ty = t
+	}
+	b, err := ty.MarshalJSON()
+	if err != nil {
+		return quoteJSON(src)
+	}
+	return b
+}
+
+func quoteJSON(s string) json.RawMessage {
+	b, _ := json.Marshal(s)
+	return b
+}
+
+// ReadmeFile is a README the OpenTofu docs API serves next to a version's
+// index.json.
+type ReadmeFile struct {
+	// Path is relative to the version's folder: "README.md",
+	// "modules/<name>/README.md" or "examples/<name>/README.md".
+	Path    string
+	Content []byte
+}
+
+// WithheldReadme replaces the README of a version whose licence does not
+// allow republishing it.
+const WithheldReadme = "# Documentation withheld\n\nThe documentation of this module version is not shown because its licence\nwas not recognised as one that allows republishing it. See the module's\nrepository for its README.\n"
+
+// OpenTofuReadmes returns the README files of a version: one per directory
+// that has a README, in Doc order (root, submodules, examples); withheld
+// versions get WithheldReadme instead of their READMEs.
+func OpenTofuReadmes(d *Doc) []ReadmeFile {
+	var out []ReadmeFile
+	add := func(m Module) {
+		if !m.HasReadme() {
+			return
+		}
+		content := []byte(m.Readme)
+		if d.Withheld {
+			content = []byte(WithheldReadme)
+		}
+		out = append(out, ReadmeFile{Path: path.Join(m.Path, "README.md"), Content: content})
+	}
+	add(d.Root)
+	for _, m := range d.Submodules {
+		add(m)
+	}
+	for _, m := range d.Examples {
+		add(m)
+	}
+	return out
+}

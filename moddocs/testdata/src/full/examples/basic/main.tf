@@ -1,0 +1,5 @@
+module "full" {
+  source = "../../"
+  name   = "basic"
+  password = "not-a-secret"
+}

@@ -1,0 +1,54 @@
+variable "name" {
+  description = "Name prefix for every resource."
+  type        = string
+}
+
+variable "tags" {
+  type    = map(string)
+  default = { Team = "platform", "cost-center" = "42" }
+}
+
+variable "subnets" {
+  description = "Subnets to create, keyed by name."
+  type = map(object({
+    cidr   = string
+    public = optional(bool, false)
+    zones  = optional(list(string), ["a", "b"])
+  }))
+  default = {}
+}
+
+variable "password" {
+  description = "Database password."
+  type        = string
+  sensitive   = true
+}
+
+variable "untyped" {}
+
+variable "nullable_default" {
+  type    = number
+  default = null
+}
+
+variable "settings" {
+  type = object({
+    retries = number
+    backoff = tuple([number, string])
+  })
+  default = {
+    retries = 3
+    backoff = [1.5, "exponential"]
+  }
+}
+
+variable "legacy" {
+  type    = "list"
+  default = []
+}
+
+variable "old_flag" {
+  type       = bool
+  default    = true
+  deprecated = "Use settings instead."
+}

@@ -1,0 +1,4 @@
+variable "secret_sauce" {
+  description = "Internal parameter."
+  type        = string
+}
