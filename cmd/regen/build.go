@@ -1,18 +1,58 @@
 package main
 
 import (
-	"errors"
+	"encoding/json"
+	"fmt"
 
 	"github.com/spf13/cobra"
+
+	"github.com/regen-registry/regen/generator"
+	"github.com/regen-registry/regen/generator/build"
 )
 
-// TODO(owner of this command): replace this stub.
 func newBuildCmd(g *globals) *cobra.Command {
-	return &cobra.Command{
-		Use:   "build",
-		Short: "not implemented yet",
+	var o build.Options
+	cmd := &cobra.Command{
+		Use:   "build --data DIR --out DIR [--base-url URL] [--github-url URL] [--mirror-prefix P] [--jobs N] [--full]",
+		Short: "Write every registry response for a data folder as static files",
+		Long: `Write every registry API response for a registry-data folder as static files:
+service discovery, the provider and module registry protocols (download documents
+with signing keys and the all-platform "packages" hashes OpenTofu >= 1.12 reads),
+module latest-version downloads, and the provider network mirror tree under
+--mirror-prefix/<host>/ (host from --base-url or --host; no mirror without one).
+The build manifest goes to OUT/.regen/manifest.ndjson.
+
+A rebuild regenerates only entries whose data, keys or blacklist entries changed
+and rewrites only files whose bytes changed; --full regenerates everything. The
+build happens in a staging folder: on any error (bad data files are named on
+stderr) the previous OUT is left untouched.
+
+Stdout gets a one-line summary (JSON with --json); warnings such as versions left
+out go to stderr.`,
+		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return errors.New("build: not implemented yet")
+			o.Logger = g.logger()
+			s, err := build.Run(cmd.Context(), o)
+			if err != nil {
+				return err
+			}
+			if g.json {
+				return json.NewEncoder(g.stdout).Encode(s)
+			}
+			_, err = fmt.Fprintln(g.stdout, s.String())
+			return err
 		},
 	}
+	f := cmd.Flags()
+	f.StringVar(&o.Data, "data", "", "registry data folder to read (required)")
+	f.StringVar(&o.Out, "out", "", "folder to write the tree to (required)")
+	f.StringVar(&o.Generator.BaseURL, "base-url", "", "public URL of the registry, e.g. https://registry.example.com (names the mirror host)")
+	f.StringVar(&o.Generator.Hostname, "host", "", "mirror host name (default: the host of --base-url)")
+	f.StringVar(&o.Generator.GitHubURL, "github-url", generator.DefaultGitHubURL, "base of default module repositories (any URL git understands)")
+	f.StringVar(&o.Generator.MirrorPrefix, "mirror-prefix", generator.DefaultMirrorPrefix, "folder of the provider network mirror tree")
+	f.IntVar(&o.Jobs, "jobs", 0, "entries processed at once (default GOMAXPROCS*4)")
+	f.BoolVar(&o.Full, "full", false, "regenerate and rewrite every entry")
+	_ = cmd.MarkFlagRequired("data")
+	_ = cmd.MarkFlagRequired("out")
+	return cmd
 }

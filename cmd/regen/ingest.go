@@ -1,18 +1,130 @@
 package main
 
 import (
-	"errors"
+	"fmt"
+	"os"
+	"time"
 
 	"github.com/spf13/cobra"
+
+	"github.com/regen-registry/regen/ingest"
+	"github.com/regen-registry/regen/ingest/github"
+	"github.com/regen-registry/regen/internal/progress"
 )
 
-// TODO(owner of this command): replace this stub.
+// ghFlags are the flags of every command that talks to GitHub (ingest,
+// add, discover).
+type ghFlags struct {
+	data      string
+	githubURL string
+	apiURL    string
+	tokenEnv  string
+	jobs      int
+	rate      float64
+}
+
+func (f *ghFlags) register(cmd *cobra.Command) {
+	fl := cmd.Flags()
+	fl.StringVar(&f.data, "data", "", "registry data folder (required)")
+	fl.StringVar(&f.githubURL, "github-url", github.DefaultWebURL, "GitHub base URL for web pages, feeds, release downloads and git")
+	fl.StringVar(&f.apiURL, "github-api-url", github.DefaultAPIURL, "GitHub REST API base URL")
+	fl.StringVar(&f.tokenEnv, "token-env", "GITHUB_TOKEN", "environment variable holding a GitHub token (optional; sent only to the GitHub hosts)")
+	fl.IntVar(&f.jobs, "jobs", ingest.DefaultJobs, "entries processed at once")
+	fl.Float64Var(&f.rate, "rate", ingest.DefaultRate, "requests per second per host (negative: no limit)")
+	_ = cmd.MarkFlagRequired("data")
+}
+
+// options maps the flags onto ingest.Options.
+func (f *ghFlags) options(g *globals) ingest.Options {
+	return ingest.Options{
+		Data:         f.data,
+		Jobs:         f.jobs,
+		GitHubURL:    f.githubURL,
+		GitHubAPIURL: f.apiURL,
+		Token:        os.Getenv(f.tokenEnv),
+		Rate:         f.rate,
+		Logger:       g.logger(),
+	}
+}
+
+// writeSummary prints the summary on stdout (JSON with --json) and turns
+// failures into exit status 3.
+func writeSummary(g *globals, sum *ingest.Summary, err error) error {
+	if sum != nil {
+		var werr error
+		if g.json {
+			werr = sum.WriteJSON(g.stdout)
+		} else {
+			werr = sum.WriteText(g.stdout)
+		}
+		if werr != nil && err == nil {
+			err = werr
+		}
+	}
+	if err != nil {
+		return err
+	}
+	if sum != nil && sum.Failed() {
+		return &exitError{code: 3, err: fmt.Errorf("%d failures (listed above)", len(sum.Failures))}
+	}
+	return nil
+}
+
+// newProgress returns the progress reporter for stderr: a bar on a
+// terminal, periodic lines otherwise, nothing with --quiet.
+func newProgress(g *globals, label string) ingest.Progress {
+	return progress.New(g.stderr, progress.Options{
+		Mode:  progress.ModeFor(g.stderr, g.quiet, g.json),
+		Label: label,
+		Unit:  "entries",
+	})
+}
+
 func newIngestCmd(g *globals) *cobra.Command {
-	return &cobra.Command{
-		Use:   "ingest",
-		Short: "not implemented yet",
+	var (
+		f         ghFlags
+		providers bool
+		modules   bool
+		only      []string
+		full      bool
+		fullEvery time.Duration
+	)
+	cmd := &cobra.Command{
+		Use:   "ingest --data DIR [--providers] [--modules] [--only ADDR...] [--jobs N]",
+		Short: "Bring the data folder up to date with the releases and tags on GitHub",
+		Long: `Ingest checks every provider and module of the data folder (or those named
+with --only) for new versions and adds them.
+
+Each repository is gated by its releases.atom (providers) or tags.atom
+(modules), requested with the ETag remembered from the last run, so an
+unchanged repository costs one request answered 304. When the feed shows a
+tag we do not have, is unusable, or a periodic full check is due, every tag
+is listed (git ls-remote over HTTP) so nothing beyond the feed's window is
+missed. Provider releases are verified before they are published: signed
+SHA256SUMS (keys/), checksums of every zip, h1: hashes.
+
+Poll state (feed validators, back-off of failed versions) is kept in
+DIR/.regen/ingest-state/; change events are appended to DIR/events/.
+
+Exit status: 0 when everything succeeded; 3 when some entries or versions
+failed (the summary on stdout lists them, the rest was written); 1 when the
+run could not work at all.`,
+		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return errors.New("ingest: not implemented yet")
+			o := f.options(g)
+			o.Providers, o.Modules, o.Only = providers, modules, only
+			o.Full, o.FullEvery = full, fullEvery
+			o.Progress = newProgress(g, "ingest")
+			sum, err := ingest.Run(cmd.Context(), o)
+			return writeSummary(g, sum, err)
 		},
 	}
+	f.register(cmd)
+	fl := cmd.Flags()
+	fl.BoolVar(&providers, "providers", false, "ingest providers (default: both kinds)")
+	fl.BoolVar(&modules, "modules", false, "ingest modules (default: both kinds)")
+	fl.StringSliceVar(&only, "only", nil, "only these entries: NS/TYPE (provider) or NS/NAME/SYSTEM (module); repeatable")
+	fl.BoolVar(&full, "full", false, "list every repository's tags, whatever its feed says")
+	fl.DurationVar(&fullEvery, "full-every", ingest.DefaultFullEvery, "list each repository's tags at least this often")
+	return cmd
 }

@@ -56,7 +56,14 @@ func newRootCmd(stdout, stderr io.Writer) *cobra.Command {
 		newRevokeCmd(g),
 		newDiscoverCmd(g),
 		newUploadCmd(g),
+		newStatsCmd(g),
+		newTokenCmd(g),
 		newVerifyCmd(g),
+		newInitCmd(g),
+		newConfigCmd(g),
+		newStatusCmd(g),
+		newGenDocsCmd(g),
 	)
+	setupConfig(root, g)
 	return root
 }

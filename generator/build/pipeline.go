@@ -1,0 +1,327 @@
+package build
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strconv"
+
+	"golang.org/x/sync/errgroup"
+
+	"github.com/regen-registry/regen/manifest"
+)
+
+// maxDataErrors is how many bad data files a build reports before it stops
+// looking for more.
+const maxDataErrors = 50
+
+// job is one entry moving through the pipeline.
+type job struct {
+	e    entry
+	old  *prevEntry // the previous build's record of this key, if any
+	done chan struct{}
+
+	input     string
+	stat      dataStat // data file stat to record in the index (zero: do not trust)
+	dataSum   string
+	line      []byte // the new manifest line (nil when reused)
+	reused    bool   // the previous line is copied through
+	files     int
+	staged    []staged
+	deletes   []string
+	written   int
+	unchanged int
+	bytes     int64
+	dropped   int
+	dataErr   error // a problem with the data (reported, build fails)
+}
+
+// result is what the pipeline hands to the commit step.
+type result struct {
+	Summary
+	staged  []staged
+	deletes []string
+	dirty   []string // keys of entries whose files change on disk
+	index   []byte   // side index lines (without the header)
+	errs    []error
+}
+
+// pipeline generates every entry with bounded parallelism and writes the
+// manifest (header, then one line per entry in key order) to mf. prev is
+// the previous build for an incremental build, nil for a full one.
+func (b *builder) pipeline(ctx context.Context, entries []entry, prev *previous, mf *os.File) (*result, error) {
+	out := &manifestOut{f: mf, bw: bufio.NewWriterSize(mf, 1<<20), prev: prev}
+	var hdr bytes.Buffer
+	if err := encodeLine(&hdr, manifest.Header{Format: manifest.Format, Options: b.gen.Digest()}); err != nil {
+		return nil, fmt.Errorf("writing manifest header: %w", err)
+	}
+	if err := out.writeLine(hdr.Bytes()); err != nil {
+		return nil, err
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(b.jobs)
+	window := make(chan struct{}, b.window())
+	order := make(chan *job, b.window())
+	res := &result{}
+	collected := make(chan error, 1)
+	go func() { collected <- b.collect(order, window, out, res, cancel) }()
+
+	var olds []prevEntry
+	if prev != nil {
+		olds = prev.entries
+	}
+	var removed []*prevEntry
+	next := 0
+dispatch:
+	for _, e := range entries {
+		select {
+		case window <- struct{}{}:
+		case <-gctx.Done():
+			break dispatch
+		}
+		j := &job{e: e, done: make(chan struct{})}
+		for ; next < len(olds) && olds[next].key <= e.key; next++ {
+			if olds[next].key == e.key {
+				j.old = &olds[next]
+			} else {
+				removed = append(removed, &olds[next]) // in the old tree, gone from the data
+			}
+		}
+		order <- j
+		g.Go(func() error {
+			defer close(j.done)
+			return b.process(gctx, j)
+		})
+	}
+	for ; next < len(olds); next++ {
+		removed = append(removed, &olds[next])
+	}
+	close(order)
+	gErr := g.Wait()
+	cErr := <-collected
+	if err := errors.Join(gErr, cErr); err != nil {
+		return nil, err
+	}
+	if err := ctx.Err(); err != nil && len(res.errs) == 0 {
+		return nil, err
+	}
+	if len(res.errs) > 0 {
+		return res, nil
+	}
+	for _, o := range removed {
+		files, err := prev.files(o)
+		if err != nil {
+			return nil, err
+		}
+		for _, f := range files {
+			res.deletes = append(res.deletes, f.Path)
+		}
+		res.Deleted += len(files)
+		res.Removed++
+		res.dirty = append(res.dirty, o.key)
+	}
+	if err := out.flush(); err != nil {
+		return nil, err
+	}
+	return res, nil
+}
+
+// window is how many entries may be in flight (started but not yet
+// written to the manifest): enough that one huge provider does not stall
+// the others, small enough to bound memory.
+func (b *builder) window() int { return max(1024, b.jobs*128) }
+
+// collect writes finished jobs' manifest lines in order and gathers their
+// results. It stops writing (but keeps draining) after the first failure.
+func (b *builder) collect(order <-chan *job, window <-chan struct{}, out *manifestOut, res *result, cancel func()) error {
+	var werr error
+	for j := range order {
+		<-j.done
+		<-window
+		if j.dataErr != nil {
+			res.errs = append(res.errs, j.dataErr)
+			if len(res.errs) >= maxDataErrors {
+				cancel()
+			}
+			continue
+		}
+		if (j.line == nil && !j.reused) || werr != nil || len(res.errs) > 0 {
+			continue // failed or cancelled: the pipeline reports why
+		}
+		rec := prevEntry{key: j.e.key, input: j.input, off: out.pos, files: j.files, stat: j.stat, dataSum: j.dataSum}
+		if j.reused {
+			rec.n = j.old.n
+			werr = out.copyLine(j.old.off, j.old.n)
+		} else {
+			rec.n = int64(len(j.line))
+			werr = out.writeLine(j.line)
+		}
+		if werr != nil {
+			cancel()
+			continue
+		}
+		res.index = appendIndexLine(res.index, &rec)
+		res.Entries++
+		if j.reused {
+			res.Reused++
+		} else {
+			res.Regenerated++
+		}
+		res.Written += j.written
+		res.Unchanged += j.unchanged
+		res.Deleted += len(j.deletes)
+		res.Bytes += j.bytes
+		res.Dropped += j.dropped
+		res.staged = append(res.staged, j.staged...)
+		res.deletes = append(res.deletes, j.deletes...)
+		if len(j.staged) > 0 || len(j.deletes) > 0 {
+			res.dirty = append(res.dirty, j.e.key)
+		}
+	}
+	return werr
+}
+
+// manifestOut writes the new manifest: new lines through a buffer, and
+// unchanged entries' lines as byte ranges copied from the previous
+// manifest (adjacent ranges merged; copy_file_range where the OS has it).
+type manifestOut struct {
+	f       *os.File
+	bw      *bufio.Writer
+	prev    *previous
+	pos     int64 // bytes written so far (buffered included)
+	pendOff int64 // pending range of the previous manifest
+	pendN   int64
+}
+
+func (m *manifestOut) writeLine(line []byte) error {
+	if err := m.flushRange(); err != nil {
+		return err
+	}
+	if _, err := m.bw.Write(line); err != nil {
+		return fmt.Errorf("writing manifest: %w", err)
+	}
+	m.pos += int64(len(line))
+	return nil
+}
+
+func (m *manifestOut) copyLine(off, n int64) error {
+	if m.pendN > 0 && m.pendOff+m.pendN == off {
+		m.pendN += n
+	} else {
+		if err := m.flushRange(); err != nil {
+			return err
+		}
+		m.pendOff, m.pendN = off, n
+	}
+	m.pos += n
+	return nil
+}
+
+func (m *manifestOut) flushRange() error {
+	if m.pendN == 0 {
+		return nil
+	}
+	if err := m.bw.Flush(); err != nil {
+		return fmt.Errorf("writing manifest: %w", err)
+	}
+	if _, err := m.prev.f.Seek(m.pendOff, io.SeekStart); err != nil {
+		return fmt.Errorf("reading previous manifest: %w", err)
+	}
+	n, err := m.f.ReadFrom(&io.LimitedReader{R: m.prev.f, N: m.pendN})
+	if err == nil && n != m.pendN {
+		err = io.ErrUnexpectedEOF
+	}
+	if err != nil {
+		return fmt.Errorf("copying unchanged entries from the previous manifest: %w", err)
+	}
+	m.pendN = 0
+	return nil
+}
+
+func (m *manifestOut) flush() error {
+	if err := m.flushRange(); err != nil {
+		return err
+	}
+	if err := m.bw.Flush(); err != nil {
+		return fmt.Errorf("writing manifest: %w", err)
+	}
+	return nil
+}
+
+// encodeLine writes v as one JSON line the way manifest.Writer does.
+func encodeLine(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	return enc.Encode(v)
+}
+
+// entryLine renders a manifest entry line exactly as manifest.Writer
+// does. Entries whose strings need no escaping (all that the generator
+// makes: safe path segments, hex digests, content types) are rendered by
+// appending bytes; anything else goes through encoding/json.
+func entryLine(e manifest.Entry) ([]byte, error) {
+	if line, ok := appendEntryLine(nil, e); ok {
+		return line, nil
+	}
+	var b bytes.Buffer
+	if err := encodeLine(&b, e); err != nil {
+		return nil, fmt.Errorf("encoding manifest entry %q: %w", e.Key, err)
+	}
+	return b.Bytes(), nil
+}
+
+func appendEntryLine(b []byte, e manifest.Entry) ([]byte, bool) {
+	ok := true
+	str := func(s string) {
+		if !plain(s) {
+			ok = false
+		}
+		b = append(b, '"')
+		b = append(b, s...)
+		b = append(b, '"')
+	}
+	b = append(b, `{"entry":`...)
+	str(e.Key)
+	b = append(b, `,"input":`...)
+	str(e.Input)
+	if e.Files == nil {
+		return nil, false
+	}
+	b = append(b, `,"files":[`...)
+	for i, f := range e.Files {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = append(b, `{"path":`...)
+		str(f.Path)
+		b = append(b, `,"sha256":`...)
+		str(f.SHA256)
+		b = append(b, `,"size":`...)
+		b = strconv.AppendInt(b, f.Size, 10)
+		b = append(b, `,"type":`...)
+		str(f.Type)
+		b = append(b, `,"class":`...)
+		str(string(f.Class))
+		b = append(b, '}')
+	}
+	b = append(b, "]}\n"...)
+	return b, ok
+}
+
+// plain reports whether JSON writes s between quotes unchanged (with HTML
+// escaping off): printable ASCII other than '"' and '\\'.
+func plain(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c > 0x7e || c == '"' || c == '\\' {
+			return false
+		}
+	}
+	return true
+}

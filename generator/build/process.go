@@ -1,0 +1,254 @@
+package build
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"github.com/regen-registry/regen/generator"
+	"github.com/regen-registry/regen/manifest"
+	"github.com/regen-registry/regen/regdata"
+)
+
+// sinkError marks a failure to write output, as opposed to bad data.
+type sinkError struct{ err error }
+
+func (e *sinkError) Error() string { return e.err.Error() }
+func (e *sinkError) Unwrap() error { return e.err }
+
+// process generates one entry, or keeps its previous manifest line when
+// its Input is unchanged. Bad data is recorded in j.dataErr (the build
+// goes on to find more); a failure to write is returned.
+func (b *builder) process(ctx context.Context, j *job) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if j.e.kind == kindGlobal {
+		j.input = globalInput
+		em, err := b.newEmitter(j)
+		if err != nil {
+			return err
+		}
+		return b.finish(j, em, em.put(generator.Discovery(b.gen)))
+	}
+
+	var kf []*keyFile
+	var bl *regdata.Blacklist
+	if j.e.kind == kindProvider {
+		var err error
+		if kf, err = b.keys.provider(j.e.prov); err != nil {
+			return b.bad(j, err)
+		}
+		bl = b.bl.provider(j.e.prov)
+	} else {
+		bl = b.bl.module(j.e.mod)
+	}
+	input := func(sum string) string {
+		in := newInput(j.e.rel, sum)
+		for _, k := range kf {
+			in.key(k)
+		}
+		in.blacklist(bl)
+		return in.String()
+	}
+
+	// Recognise an unchanged data file by its stat when the previous
+	// build recorded one, else by its bytes.
+	p := filepath.Join(b.data.Root, filepath.FromSlash(j.e.rel))
+	var data []byte
+	if o := j.old; o != nil && o.dataSum != "" && !b.dirty[j.e.key] {
+		if fi, err := os.Stat(p); err == nil && statOf(fi) == o.stat {
+			j.stat, j.dataSum = o.stat, o.dataSum
+		}
+	}
+	if j.dataSum == "" {
+		var err error
+		if data, j.dataSum, j.stat, err = readData(p); err != nil {
+			return b.bad(j, &regdata.FileError{Path: j.e.rel, Err: err})
+		}
+	}
+	j.input = input(j.dataSum)
+	if b.reusable(j) {
+		b.trustStat(j)
+		return nil
+	}
+	if data == nil {
+		var err error
+		if data, j.dataSum, j.stat, err = readData(p); err != nil {
+			return b.bad(j, &regdata.FileError{Path: j.e.rel, Err: err})
+		}
+		j.input = input(j.dataSum)
+	}
+	b.trustStat(j)
+
+	var dropped []regdata.Dropped
+	var gerr error
+	if j.e.kind == kindProvider {
+		pf, err := regdata.ParseProviderFile(data)
+		if err != nil {
+			return b.bad(j, b.parseError(j, err))
+		}
+		ks, err := keys(kf)
+		if err != nil {
+			return b.bad(j, err)
+		}
+		if !b.generating() {
+			return nil
+		}
+		em, err := b.newEmitter(j)
+		if err != nil {
+			return err
+		}
+		dropped, gerr = generator.EachProviderFile(j.e.prov, pf, ks, bl, b.gen, em.put)
+		b.logDropped(j, dropped)
+		return b.finish(j, em, gerr)
+	}
+	mf, err := regdata.ParseModuleFile(data)
+	if err != nil {
+		return b.bad(j, b.parseError(j, err))
+	}
+	if !b.generating() {
+		return nil
+	}
+	em, err := b.newEmitter(j)
+	if err != nil {
+		return err
+	}
+	dropped, gerr = generator.EachModuleFile(j.e.mod, mf, bl, b.gen, em.put)
+	b.logDropped(j, dropped)
+	return b.finish(j, em, gerr)
+}
+
+// bad records a problem with the entry's data. Once one is seen the build
+// will fail, so later entries are only checked, not generated (see
+// generating).
+func (b *builder) bad(j *job, err error) error {
+	j.dataErr = err
+	b.failed.Store(true)
+	return nil
+}
+
+// generating reports whether entries are still generated: not after bad
+// data was found, when the remaining entries are only parsed so that the
+// build reports every unreadable file at once.
+func (b *builder) generating() bool { return !b.failed.Load() }
+
+// finish turns a generation's outcome into the job's manifest line,
+// deletions and errors.
+func (b *builder) finish(j *job, em *emitter, gerr error) error {
+	if gerr != nil {
+		var se *sinkError
+		if errors.As(gerr, &se) {
+			return se.err
+		}
+		return b.bad(j, &regdata.FileError{Path: j.e.rel, Err: gerr})
+	}
+	for p := range em.oldAll {
+		if !em.seen[p] {
+			j.deletes = append(j.deletes, p)
+		}
+	}
+	slices.Sort(j.deletes)
+	slices.SortFunc(em.files, func(a, b manifest.File) int { return strings.Compare(a.Path, b.Path) })
+	line, err := entryLine(manifest.Entry{Key: j.e.key, Input: j.input, Files: em.files})
+	if err != nil {
+		return err
+	}
+	j.line, j.files = line, len(em.files)
+	return nil
+}
+
+// reusable reports whether the entry's previous manifest line stands: its
+// Input is unchanged and the entry was not being moved into place when a
+// previous build stopped.
+func (b *builder) reusable(j *job) bool {
+	if j.old == nil || j.old.input != j.input || b.dirty[j.e.key] {
+		return false
+	}
+	j.reused, j.files, j.unchanged = true, j.old.files, j.old.files
+	return true
+}
+
+// trustStat forgets a data file's stat when the file changed so shortly
+// before the build that a later change might keep the same stat.
+func (b *builder) trustStat(j *job) {
+	if j.stat.mtime >= b.start.Add(-racyWindow).UnixNano() {
+		j.stat, j.dataSum = dataStat{}, ""
+	}
+}
+
+// parseError names the file and, where it can, the line and column.
+func (b *builder) parseError(j *job, err error) error {
+	var rerr error
+	if j.e.kind == kindProvider {
+		_, rerr = b.data.ReadProvider(j.e.prov)
+	} else {
+		_, rerr = b.data.ReadModule(j.e.mod)
+	}
+	if rerr != nil {
+		return rerr // a *regdata.FileError with line and column
+	}
+	return &regdata.FileError{Path: j.e.rel, Err: err}
+}
+
+func (b *builder) logDropped(j *job, dropped []regdata.Dropped) {
+	j.dropped = len(dropped)
+	for _, d := range dropped {
+		b.log.Warn("version left out", "entry", j.e.key, "file", j.e.rel, "version", d.Version, "reason", d.Reason)
+	}
+}
+
+// emitter receives an entry's generated files: it hashes each, skips
+// those whose bytes the previous build already wrote, and writes the rest.
+type emitter struct {
+	b      *builder
+	j      *job
+	dirs   dirCache
+	files  []manifest.File
+	seen   map[string]bool
+	oldAll map[string]string // every file of the previous entry: path → sha256
+	oldOK  bool              // oldAll may be trusted to skip unchanged files
+}
+
+// newEmitter loads the previous entry's files, if any.
+func (b *builder) newEmitter(j *job) (*emitter, error) {
+	em := &emitter{b: b, j: j, dirs: dirCache{}}
+	if j.old == nil {
+		return em, nil
+	}
+	em.seen = map[string]bool{}
+	files, err := b.prev.files(j.old)
+	if err != nil {
+		return nil, err
+	}
+	em.oldAll = make(map[string]string, len(files))
+	for _, f := range files {
+		em.oldAll[f.Path] = f.SHA256
+	}
+	em.oldOK = !b.dirty[j.e.key]
+	return em, nil
+}
+
+func (em *emitter) put(f generator.File) error {
+	mf := f.Manifest()
+	em.files = append(em.files, mf)
+	if em.seen != nil {
+		em.seen[f.Path] = true
+	}
+	if old, ok := em.oldAll[f.Path]; ok && em.oldOK && old == mf.SHA256 {
+		em.j.unchanged++
+		return nil
+	}
+	if err := writeFile(em.b.root, f.Path, f.Body, em.dirs); err != nil {
+		return &sinkError{err}
+	}
+	em.j.written++
+	em.j.bytes += mf.Size
+	if !em.b.full {
+		em.j.staged = append(em.j.staged, staged{path: f.Path, class: f.Class})
+	}
+	return nil
+}

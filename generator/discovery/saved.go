@@ -1,0 +1,183 @@
+package discovery
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/regen-registry/regen/generator/search"
+)
+
+// SavedFormat names the format of the Collector's saved state.
+const SavedFormat = "regen-discovery-state/1"
+
+// SavedPath is where a build keeps the Collector's saved state in its
+// tree (under .regen/, which is never served).
+const SavedPath = ".regen/discovery.ndjson"
+
+// ErrSavedFormat is returned (wrapped) by ReadSaved for state written by
+// another version of regen: the build must then visit every entry.
+var ErrSavedFormat = errors.New("saved discovery state has another format")
+
+// savedHeader is the first line of the saved state.
+type savedHeader struct {
+	Format string `json:"format"`
+}
+
+// savedLine is one entry of the saved state: a module or a provider
+// summary, keyed like the build manifest ("module/ns/name/system",
+// "provider/ns/type").
+type savedLine struct {
+	Key      string         `json:"key"`
+	Module   *savedModule   `json:"module,omitempty"`
+	Provider *savedProvider `json:"provider,omitempty"`
+}
+
+type savedModule struct {
+	Namespace   string        `json:"namespace"`
+	Name        string        `json:"name"`
+	System      string        `json:"system"`
+	Version     string        `json:"version"`
+	Tag         string        `json:"tag"`
+	Description string        `json:"description,omitempty"`
+	Source      string        `json:"source,omitempty"`
+	Published   time.Time     `json:"published"`
+	Verified    bool          `json:"verified,omitempty"`
+	Submodules  []string      `json:"submodules,omitempty"`
+	Versions    []DocsVersion `json:"versions"`
+}
+
+type savedProvider struct {
+	Namespace   string        `json:"namespace"`
+	Type        string        `json:"type"`
+	Version     string        `json:"version"`
+	Description string        `json:"description,omitempty"`
+	Source      string        `json:"source,omitempty"`
+	Published   time.Time     `json:"published"`
+	Versions    []DocsVersion `json:"versions"`
+}
+
+// WriteSaved writes the Collector's summaries — a header line, then one
+// line per entry sorted by key — for the next build to restore the
+// entries it does not re-read (AddSaved). Download counts are not saved:
+// they come from Options.Downloads on every build.
+func (c *Collector) WriteSaved(w io.Writer) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	var lines []savedLine
+	for _, m := range c.modules {
+		r := m.row
+		lines = append(lines, savedLine{Key: m.key(), Module: &savedModule{
+			Namespace: r.Namespace, Name: r.Name, System: r.Provider, Version: r.Version, Tag: r.Tag,
+			Description: r.Description, Source: r.Source, Published: r.PublishedAt, Verified: r.Verified,
+			Submodules: m.submodules, Versions: m.versions,
+		}})
+	}
+	for _, p := range c.providers {
+		r := p.row
+		lines = append(lines, savedLine{Key: p.key(), Provider: &savedProvider{
+			Namespace: r.Namespace, Type: r.Type, Version: r.Version, Description: r.Description,
+			Source: r.Source, Published: r.PublishedAt, Versions: p.versions,
+		}})
+	}
+	slices.SortFunc(lines, func(a, b savedLine) int { return strings.Compare(a.Key, b.Key) })
+	bw := bufio.NewWriter(w)
+	enc := json.NewEncoder(bw)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(savedHeader{Format: SavedFormat}); err != nil {
+		return fmt.Errorf("writing discovery state: %w", err)
+	}
+	for _, l := range lines {
+		if err := enc.Encode(l); err != nil {
+			return fmt.Errorf("writing discovery state: %w", err)
+		}
+	}
+	if err := bw.Flush(); err != nil {
+		return fmt.Errorf("writing discovery state: %w", err)
+	}
+	return nil
+}
+
+// ReadSaved reads state written by WriteSaved into a map from entry key to
+// its raw line, for AddSaved. State of another format gives an error
+// wrapping ErrSavedFormat.
+func ReadSaved(r io.Reader) (map[string][]byte, error) {
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 64<<10), 64<<20)
+	out := map[string][]byte{}
+	n := 0
+	for sc.Scan() {
+		n++
+		line := bytes.TrimSpace(sc.Bytes())
+		if len(line) == 0 {
+			continue
+		}
+		if n == 1 {
+			var h savedHeader
+			if err := json.Unmarshal(line, &h); err != nil || h.Format != SavedFormat {
+				return nil, fmt.Errorf("reading discovery state: %w (%q)", ErrSavedFormat, h.Format)
+			}
+			continue
+		}
+		var k struct {
+			Key string `json:"key"`
+		}
+		if err := json.Unmarshal(line, &k); err != nil || k.Key == "" {
+			return nil, fmt.Errorf("reading discovery state line %d: no key", n)
+		}
+		out[k.Key] = bytes.Clone(line)
+	}
+	if err := sc.Err(); err != nil {
+		return nil, fmt.Errorf("reading discovery state: %w", err)
+	}
+	if n == 0 {
+		return nil, fmt.Errorf("reading discovery state: %w (empty)", ErrSavedFormat)
+	}
+	return out, nil
+}
+
+// AddSaved restores one entry from a line ReadSaved returned, as if it
+// had been added with AddModule or AddProvider.
+func (c *Collector) AddSaved(line []byte) error {
+	var l savedLine
+	if err := json.Unmarshal(line, &l); err != nil {
+		return fmt.Errorf("restoring discovery state: %w", err)
+	}
+	switch {
+	case l.Module != nil:
+		m := l.Module
+		s := moduleSummary{
+			row: search.Module{Namespace: m.Namespace, Name: m.Name, Provider: m.System, Version: m.Version, Tag: m.Tag,
+				Description: m.Description, Source: m.Source, PublishedAt: m.Published.UTC(), Verified: m.Verified},
+			submodules: m.Submodules, versions: m.Versions,
+		}
+		if s.key() != l.Key || len(s.versions) == 0 {
+			return fmt.Errorf("restoring discovery state: module line %q does not match its key or has no versions", l.Key)
+		}
+		c.mu.Lock()
+		c.modules = append(c.modules, s)
+		c.mu.Unlock()
+	case l.Provider != nil:
+		p := l.Provider
+		s := providerSummary{
+			row: search.Provider{Namespace: p.Namespace, Type: p.Type, Version: p.Version, Description: p.Description,
+				Source: p.Source, PublishedAt: p.Published.UTC()},
+			versions: p.Versions,
+		}
+		if s.key() != l.Key || len(s.versions) == 0 {
+			return fmt.Errorf("restoring discovery state: provider line %q does not match its key or has no versions", l.Key)
+		}
+		c.mu.Lock()
+		c.providers = append(c.providers, s)
+		c.mu.Unlock()
+	default:
+		return fmt.Errorf("restoring discovery state: line %q is neither a module nor a provider", l.Key)
+	}
+	return nil
+}

@@ -1,0 +1,135 @@
+package search
+
+import (
+	"bufio"
+	"cmp"
+	"encoding/json"
+	"fmt"
+	"io"
+	"slices"
+	"strings"
+	"time"
+)
+
+// FeedPath is where the OpenTofu-style search feed lives in a built tree.
+const FeedPath = "registry/docs/search.ndjson"
+
+// FeedItem types (OpenTofu's search index types).
+const (
+	FeedTypeModule    = "module"
+	FeedTypeSubmodule = "module/submodule"
+	FeedTypeProvider  = "provider"
+)
+
+// FeedItem is one "add" record of the search feed.
+type FeedItem struct {
+	ID          string            `json:"id"`
+	Type        string            `json:"type"`
+	Addr        string            `json:"addr"`
+	Version     string            `json:"version"`
+	Title       string            `json:"title"`
+	Description string            `json:"description"`
+	Link        map[string]string `json:"link"`
+	ParentID    string            `json:"parent_id"`
+	LastUpdated time.Time         `json:"last_updated"`
+	Popularity  int64             `json:"popularity"`
+}
+
+// FeedDeletion is one "delete" record: an item that existed and was
+// removed.
+type FeedDeletion struct {
+	ID        string    `json:"id"`
+	DeletedAt time.Time `json:"deleted_at"`
+}
+
+// ModuleFeedID and ProviderFeedID are the feed ids of an entry; deletions
+// use them too.
+func ModuleFeedID(namespace, name, target string) string {
+	return "modules/" + strings.ToLower(namespace+"/"+name+"/"+target)
+}
+
+// ProviderFeedID returns a provider's feed id.
+func ProviderFeedID(namespace, typ string) string {
+	return "providers/" + strings.ToLower(namespace+"/"+typ)
+}
+
+// ModuleFeedItems returns the feed records of a module: the module itself
+// and one per submodule name, all at its latest version.
+func ModuleFeedItems(m Module, submodules []string) []FeedItem {
+	ns, name, target := strings.ToLower(m.Namespace), strings.ToLower(m.Name), strings.ToLower(m.Provider)
+	addr := ns + "/" + name + "/" + target
+	version := "v" + m.Version
+	link := func() map[string]string {
+		return map[string]string{"namespace": ns, "name": name, "target_system": target, "version": version}
+	}
+	mod := FeedItem{
+		ID: ModuleFeedID(ns, name, target), Type: FeedTypeModule, Addr: addr, Version: version,
+		Title: m.Name, Description: clipDescription(m.Description), Link: link(),
+		LastUpdated: m.PublishedAt.UTC(), Popularity: m.Downloads,
+	}
+	out := []FeedItem{mod}
+	for _, s := range submodules {
+		l := link()
+		l["submodule"] = s
+		out = append(out, FeedItem{
+			ID: mod.ID + "/" + s, Type: FeedTypeSubmodule, Addr: addr, Version: version,
+			Title: s, Description: mod.Description, Link: l, ParentID: mod.ID,
+			LastUpdated: mod.LastUpdated,
+		})
+	}
+	return out
+}
+
+// ProviderFeedItem returns the feed record of a provider at its latest
+// version.
+func ProviderFeedItem(p Provider) FeedItem {
+	ns, typ := strings.ToLower(p.Namespace), strings.ToLower(p.Type)
+	return FeedItem{
+		ID: ProviderFeedID(ns, typ), Type: FeedTypeProvider, Addr: ns + "/" + typ, Version: "v" + p.Version,
+		Title: p.Type, Description: clipDescription(p.Description),
+		Link:        map[string]string{"namespace": ns, "name": typ, "version": "v" + p.Version},
+		LastUpdated: p.PublishedAt.UTC(), Popularity: p.Downloads,
+	}
+}
+
+type feedLine struct {
+	Type     string        `json:"type"`
+	Header   *feedHeader   `json:"header,omitempty"`
+	Addition *FeedItem     `json:"addition,omitempty"`
+	Deletion *FeedDeletion `json:"deletion,omitempty"`
+}
+
+type feedHeader struct {
+	LastUpdated time.Time `json:"last_updated"`
+}
+
+// WriteFeed writes the search feed in OpenTofu's generated-index format:
+// a "header" line, then "delete" records (sorted by id), then "add"
+// records (sorted by id), one JSON object per line.
+func WriteFeed(w io.Writer, updated time.Time, items []FeedItem, deletions []FeedDeletion) error {
+	bw := bufio.NewWriter(w)
+	enc := json.NewEncoder(bw)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(feedLine{Type: "header", Header: &feedHeader{LastUpdated: updated.UTC()}}); err != nil {
+		return fmt.Errorf("writing search feed: %w", err)
+	}
+	dels := slices.Clone(deletions)
+	slices.SortFunc(dels, func(a, b FeedDeletion) int { return cmp.Compare(a.ID, b.ID) })
+	for i := range dels {
+		dels[i].DeletedAt = dels[i].DeletedAt.UTC()
+		if err := enc.Encode(feedLine{Type: "delete", Deletion: &dels[i]}); err != nil {
+			return fmt.Errorf("writing search feed: %w", err)
+		}
+	}
+	adds := slices.Clone(items)
+	slices.SortFunc(adds, func(a, b FeedItem) int { return cmp.Compare(a.ID, b.ID) })
+	for i := range adds {
+		if err := enc.Encode(feedLine{Type: "add", Addition: &adds[i]}); err != nil {
+			return fmt.Errorf("writing search feed: %w", err)
+		}
+	}
+	if err := bw.Flush(); err != nil {
+		return fmt.Errorf("writing search feed: %w", err)
+	}
+	return nil
+}

@@ -1,0 +1,118 @@
+package ingest
+
+import (
+	"errors"
+	"log/slog"
+	"net/http"
+	"time"
+)
+
+// Defaults for Options fields left zero.
+const (
+	DefaultJobs      = 8
+	DefaultRate      = 500
+	DefaultFullEvery = 24 * time.Hour
+	DefaultRetryBase = 30 * time.Minute
+	DefaultRetryMax  = 24 * time.Hour
+)
+
+// Options configure Run and the other operations of the package.
+type Options struct {
+	// Data is the registry data folder.
+	Data string
+	// Providers and Modules select the kinds to ingest; when both are
+	// false, both kinds are.
+	Providers, Modules bool
+	// Only restricts the run to these addresses ("ns/type" for a
+	// provider, "ns/name/system" for a module), matched without regard to
+	// case.
+	Only []string
+	// Jobs is how many entries are processed at once (default DefaultJobs).
+	Jobs int
+	// GitHubURL is the base of web pages, feeds, release downloads and git
+	// remotes (default https://github.com); GitHubAPIURL the REST API's
+	// (default https://api.github.com).
+	GitHubURL, GitHubAPIURL string
+	// Token is sent to the REST API and to git on the web host only.
+	Token string
+	// Rate limits requests per host and second (default DefaultRate;
+	// negative: no limit).
+	Rate float64
+	// Transport, when set, carries every request (tests, proxies).
+	Transport http.RoundTripper
+	// Full lists every repository's tags whatever its feed says.
+	Full bool
+	// FullEvery is how often each entry gets a full tag listing even when
+	// its feed shows nothing new, to catch what feeds miss (moved and
+	// deleted tags, releases dated in the past). Default DefaultFullEvery;
+	// each entry's period is stretched by up to a quarter, by a hash of its
+	// address, so the checks spread out.
+	FullEvery time.Duration
+	// RetryBase and RetryMax bound the exponential back-off of failed
+	// versions: RetryBase after the first failure, doubling, at most
+	// RetryMax.
+	RetryBase, RetryMax time.Duration
+	// TempDir holds provider packages while they are hashed.
+	TempDir string
+	// Now returns the current time (default time.Now).
+	Now func() time.Time
+	// Logger receives progress and problems (default: discard).
+	Logger *slog.Logger
+	// Progress, when set, is told how many entries there are and when
+	// each is done.
+	Progress Progress
+}
+
+// Progress is told how a run advances.
+type Progress interface {
+	// Start is called once with the number of entries.
+	Start(total int)
+	// Done is called after each entry.
+	Done()
+	// Finish is called once at the end.
+	Finish()
+}
+
+// withDefaults returns o with zero fields set to their defaults.
+func (o Options) withDefaults() (Options, error) {
+	if o.Data == "" {
+		return o, errors.New("no data folder given")
+	}
+	if !o.Providers && !o.Modules {
+		o.Providers, o.Modules = true, true
+	}
+	if o.Jobs <= 0 {
+		o.Jobs = DefaultJobs
+	}
+	if o.Rate == 0 {
+		o.Rate = DefaultRate
+	}
+	if o.FullEvery <= 0 {
+		o.FullEvery = DefaultFullEvery
+	}
+	if o.RetryBase <= 0 {
+		o.RetryBase = DefaultRetryBase
+	}
+	if o.RetryMax <= 0 {
+		o.RetryMax = DefaultRetryMax
+	}
+	if o.RetryMax < o.RetryBase {
+		o.RetryMax = o.RetryBase
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	if o.Logger == nil {
+		o.Logger = slog.New(slog.DiscardHandler)
+	}
+	if o.Progress == nil {
+		o.Progress = nopProgress{}
+	}
+	return o, nil
+}
+
+type nopProgress struct{}
+
+func (nopProgress) Start(int) {}
+func (nopProgress) Done()     {}
+func (nopProgress) Finish()   {}

@@ -1,0 +1,81 @@
+package release
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/regen-registry/regen/ingest/github"
+	"github.com/regen-registry/regen/internal/ghtest"
+)
+
+func fetcher(t *testing.T, srv *ghtest.Server) *Fetcher {
+	ep, err := github.NewEndpoints(srv.URL, srv.APIURL())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &Fetcher{Client: github.NewClient(github.ClientOptions{Endpoints: ep, Base: srv.Client().Transport}), TempDir: t.TempDir()}
+}
+
+// Over TLS with asset redirects (as github.com serves them), with an RSA
+// key and a "v" in the asset names.
+func TestFetchRedirectsTLS(t *testing.T) {
+	srv := ghtest.New(t, ghtest.WithTLS(), ghtest.WithAssetRedirects())
+	key := ghtest.NewKey(t, "RSA signer")
+	a := srv.AddProviderRelease("acme", "terraform-provider-widget", ghtest.ProviderRelease{
+		Type: "widget", Version: "2.1.0", Key: key, Protocols: []string{"5.0", "6.0"},
+		Platforms: []ghtest.Platform{{OS: "linux", Arch: "arm64"}, {OS: "windows", Arch: "386"}},
+	})
+	f := fetcher(t, srv)
+	v, err := f.Fetch(context.Background(), Request{
+		Repo: github.Repo{Owner: "acme", Name: "terraform-provider-widget"}, Tag: "v2.1.0", Version: "2.1.0", Type: "widget", Keys: key.KeyRing(),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(v.Targets) != 2 || strings.Join(v.Protocols, ",") != "5.0,6.0" || v.SHASumsURL != a.ShasumsURL {
+		t.Fatalf("version %+v", v)
+	}
+	for _, tg := range v.Targets {
+		p := a.Package(tg.OS, tg.Arch)
+		if tg.H1 != p.H1 || tg.SHASum != p.SHA256 || tg.Size != p.Size || tg.DownloadURL != p.DownloadURL {
+			t.Errorf("target %+v, want %+v", tg, p)
+		}
+	}
+	if n := srv.RequestCount("/ghtest-objects/"); n == 0 {
+		t.Error("no redirected downloads: WithAssetRedirects not exercised")
+	}
+}
+
+func TestFetchFailures(t *testing.T) {
+	srv := ghtest.New(t)
+	key := ghtest.NewKeyEd25519(t, "signer")
+	other := ghtest.NewKeyEd25519(t, "other")
+	f := fetcher(t, srv)
+	repo := github.Repo{Owner: "acme", Name: "terraform-provider-w"}
+	for _, c := range []struct {
+		pr   ghtest.ProviderRelease
+		keys *ghtest.Key
+		want string
+	}{
+		{ghtest.ProviderRelease{Version: "1.0.0", Key: key, BadSignature: true}, key, "signature does not verify"},
+		{ghtest.ProviderRelease{Version: "1.0.1", Key: key}, other, "not by any of the 1 known keys"},
+		{ghtest.ProviderRelease{Version: "1.0.2", Key: key, MissingSums: true}, key, "checksums not found"},
+		{ghtest.ProviderRelease{Version: "1.0.3", Key: key, MissingSignature: true}, key, "SHA256SUMS.sig: "},
+		{ghtest.ProviderRelease{Version: "1.0.4", Key: key, WrongChecksumFor: []ghtest.Platform{{OS: "linux", Arch: "amd64"}}}, key, "checksum mismatch"},
+	} {
+		c.pr.Type = "w"
+		srv.AddProviderRelease("acme", repo.Name, c.pr)
+		_, err := f.Fetch(context.Background(), Request{Repo: repo, Tag: "v" + c.pr.Version, Version: c.pr.Version, Type: "w", Keys: c.keys.KeyRing()})
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%s: %v, want %q", c.pr.Version, err, c.want)
+		}
+		if c.pr.MissingSums && !errors.Is(err, ErrNoChecksums) {
+			t.Errorf("missing sums: %v is not ErrNoChecksums", err)
+		}
+	}
+	if _, err := VerifySignature(nil, []byte("x"), []byte("y")); err == nil {
+		t.Error("no keys verified")
+	}
+}
