@@ -70,14 +70,7 @@ func EachModuleFile(addr regdata.ModuleAddr, f *regdata.ModuleFile, bl *regdata.
 // query are kept), else <GitHubURL>/<namespace>/terraform-<system>-<name>
 // in the data folder's case.
 func ModuleLocation(addr regdata.ModuleAddr, repository string, v regdata.ModuleVersion, opts Options) string {
-	repo := repository
-	if repo == "" {
-		gh := opts.GitHubURL
-		if gh == "" {
-			gh = DefaultGitHubURL
-		}
-		repo = strings.TrimRight(gh, "/") + "/" + addr.Namespace + "/" + addr.Repo()
-	}
+	repo := ModuleRepository(addr, repository, opts)
 	if !strings.HasPrefix(repo, "git::") {
 		repo = "git::" + repo
 	}
@@ -90,6 +83,32 @@ func ModuleLocation(addr regdata.ModuleAddr, repository string, v regdata.Module
 		sep = "&"
 	}
 	return repo + sep + "ref=" + url.QueryEscape(ref)
+}
+
+// ModuleRepository returns a module's git address: repository when set,
+// else <GitHubURL>/<namespace>/terraform-<system>-<name>.
+func ModuleRepository(addr regdata.ModuleAddr, repository string, opts Options) string {
+	if repository != "" {
+		return repository
+	}
+	return githubBase(opts) + "/" + addr.Namespace + "/" + addr.Repo()
+}
+
+// ProviderRepository returns a provider's repository: repository when
+// set, else <GitHubURL>/<namespace>/terraform-provider-<type>.
+func ProviderRepository(addr regdata.ProviderAddr, repository string, opts Options) string {
+	if repository != "" {
+		return repository
+	}
+	return githubBase(opts) + "/" + addr.Namespace + "/terraform-provider-" + addr.Type
+}
+
+func githubBase(opts Options) string {
+	gh := opts.GitHubURL
+	if gh == "" {
+		gh = DefaultGitHubURL
+	}
+	return strings.TrimRight(gh, "/")
 }
 
 // prerelease reports whether a normalised version has a pre-release part.

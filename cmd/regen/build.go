@@ -12,14 +12,19 @@ import (
 
 func newBuildCmd(g *globals) *cobra.Command {
 	var o build.Options
+	var noDiscovery bool
 	cmd := &cobra.Command{
 		Use:   "build --data DIR --out DIR [--base-url URL] [--github-url URL] [--mirror-prefix P] [--jobs N] [--full]",
 		Short: "Write every registry response for a data folder as static files",
 		Long: `Write every registry API response for a registry-data folder as static files:
 service discovery, the provider and module registry protocols (download documents
 with signing keys and the all-platform "packages" hashes OpenTofu >= 1.12 reads),
-module latest-version downloads, and the provider network mirror tree under
---mirror-prefix/<host>/ (host from --base-url or --host; no mirror without one).
+module latest-version downloads, the provider network mirror tree under
+--mirror-prefix/<host>/ (host from --base-url or --host; no mirror without one),
+and the public registry's discovery API: module details with inputs and outputs
+(from the docs store that regen ingest fills, --docs-dir), listings, search index,
+downloads summaries (from --stats-dir), OpenTofu's docs API and feeds
+(--no-discovery leaves all of that out). The edge worker goes to OUT/.regen/worker/.
 The build manifest goes to OUT/.regen/manifest.ndjson.
 
 A rebuild regenerates only entries whose data, keys or blacklist entries changed
@@ -32,6 +37,7 @@ out go to stderr.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			o.Logger = g.logger()
+			o.Discovery = !noDiscovery
 			s, err := build.Run(cmd.Context(), o)
 			if err != nil {
 				return err
@@ -52,6 +58,10 @@ out go to stderr.`,
 	f.StringVar(&o.Generator.MirrorPrefix, "mirror-prefix", generator.DefaultMirrorPrefix, "folder of the provider network mirror tree")
 	f.IntVar(&o.Jobs, "jobs", 0, "entries processed at once (default GOMAXPROCS*4)")
 	f.BoolVar(&o.Full, "full", false, "regenerate and rewrite every entry")
+	f.BoolVar(&noDiscovery, "no-discovery", false, "build only the install protocols (no discovery API, docs, search or feeds)")
+	f.StringVar(&o.DocsDir, "docs-dir", "", "module docs store (default: registry-docs next to --data)")
+	f.StringVar(&o.StatsDir, "stats-dir", "", "download counts folder (default: DATA/stats)")
+	f.StringVar(&o.Title, "title", "", "registry name used in feeds (default: the host name)")
 	_ = cmd.MarkFlagRequired("data")
 	_ = cmd.MarkFlagRequired("out")
 	return cmd

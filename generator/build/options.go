@@ -22,6 +22,21 @@ type Options struct {
 	// Full regenerates and rewrites every entry even when a previous
 	// manifest says it is unchanged.
 	Full bool
+	// Discovery adds the public registry's discovery API (module details,
+	// listings, downloads summaries), OpenTofu's docs API, the search
+	// index and the feeds (package generator/discovery).
+	Discovery bool
+	// DocsDir is the module docs store read by Discovery (default
+	// moddocs.DefaultDir(Data)); a missing store means no docs.
+	DocsDir string
+	// StatsDir holds the download counts read by Discovery (default
+	// stats.DataDir(Data)); a missing folder means no counts.
+	StatsDir string
+	// Now is the clock of the search index and the feeds; zero means the
+	// newest time in the data, so that equal data gives equal files.
+	Now time.Time
+	// Title names the registry in feeds (default: the host name).
+	Title string
 	// Logger receives warnings (versions left out, files outside the data
 	// layout) and progress; nil logs nothing.
 	Logger *slog.Logger

@@ -57,7 +57,7 @@ type result struct {
 func (b *builder) pipeline(ctx context.Context, entries []entry, prev *previous, mf *os.File) (*result, error) {
 	out := &manifestOut{f: mf, bw: bufio.NewWriterSize(mf, 1<<20), prev: prev}
 	var hdr bytes.Buffer
-	if err := encodeLine(&hdr, manifest.Header{Format: manifest.Format, Options: b.gen.Digest()}); err != nil {
+	if err := encodeLine(&hdr, manifest.Header{Format: manifest.Format, Options: b.optionsDigest()}); err != nil {
 		return nil, fmt.Errorf("writing manifest header: %w", err)
 	}
 	if err := out.writeLine(hdr.Bytes()); err != nil {
@@ -95,8 +95,15 @@ dispatch:
 			}
 		}
 		order <- j
+		data := b.disc != nil && e.kind != kindGlobal
+		if data {
+			b.disc.pending.Add(1)
+		}
 		g.Go(func() error {
 			defer close(j.done)
+			if data {
+				defer b.disc.pending.Done()
+			}
 			return b.process(gctx, j)
 		})
 	}

@@ -32,7 +32,15 @@ func (b *builder) process(ctx context.Context, j *job) error {
 		if err != nil {
 			return err
 		}
-		return b.finish(j, em, em.put(generator.Discovery(b.gen)))
+		err = em.put(generator.Discovery(b.gen))
+		if err == nil && b.disc != nil {
+			b.disc.pending.Wait()
+			if !b.generating() {
+				return nil
+			}
+			err = b.disc.global(em.put)
+		}
+		return b.finish(j, em, err)
 	}
 
 	var kf []*keyFile
@@ -46,12 +54,18 @@ func (b *builder) process(ctx context.Context, j *job) error {
 	} else {
 		bl = b.bl.module(j.e.mod)
 	}
+	var ierr error
 	input := func(sum string) string {
 		in := newInput(j.e.rel, sum)
 		for _, k := range kf {
 			in.key(k)
 		}
 		in.blacklist(bl)
+		if b.disc != nil && j.e.kind == kindModule {
+			if err := b.disc.moduleInput(in, j.e.mod); err != nil {
+				ierr = err
+			}
+		}
 		return in.String()
 	}
 
@@ -71,7 +85,12 @@ func (b *builder) process(ctx context.Context, j *job) error {
 		}
 	}
 	j.input = input(j.dataSum)
-	if b.reusable(j) {
+	if ierr != nil {
+		return b.bad(j, &regdata.FileError{Path: j.e.rel, Err: ierr})
+	}
+	if reuse, err := b.reusable(j); err != nil {
+		return b.bad(j, &regdata.FileError{Path: j.e.rel, Err: err})
+	} else if reuse {
 		b.trustStat(j)
 		return nil
 	}
@@ -103,6 +122,9 @@ func (b *builder) process(ctx context.Context, j *job) error {
 			return err
 		}
 		dropped, gerr = generator.EachProviderFile(j.e.prov, pf, ks, bl, b.gen, em.put)
+		if gerr == nil && b.disc != nil {
+			gerr = b.disc.provider(j.e.prov, pf, bl, b.gen, em.put)
+		}
 		b.logDropped(j, dropped)
 		return b.finish(j, em, gerr)
 	}
@@ -118,6 +140,9 @@ func (b *builder) process(ctx context.Context, j *job) error {
 		return err
 	}
 	dropped, gerr = generator.EachModuleFile(j.e.mod, mf, bl, b.gen, em.put)
+	if gerr == nil && b.disc != nil {
+		gerr = b.disc.module(ctx, j.e.mod, mf, bl, b.gen, em.put)
+	}
 	b.logDropped(j, dropped)
 	return b.finish(j, em, gerr)
 }
@@ -162,14 +187,20 @@ func (b *builder) finish(j *job, em *emitter, gerr error) error {
 }
 
 // reusable reports whether the entry's previous manifest line stands: its
-// Input is unchanged and the entry was not being moved into place when a
-// previous build stopped.
-func (b *builder) reusable(j *job) bool {
+// Input is unchanged, the entry was not being moved into place when a
+// previous build stopped and, when the discovery API is built, its saved
+// summary was restored.
+func (b *builder) reusable(j *job) (bool, error) {
 	if j.old == nil || j.old.input != j.input || b.dirty[j.e.key] {
-		return false
+		return false, nil
+	}
+	if b.disc != nil {
+		if ok, err := b.disc.restore(j.e.key); err != nil || !ok {
+			return false, err
+		}
 	}
 	j.reused, j.files, j.unchanged = true, j.old.files, j.old.files
-	return true
+	return true, nil
 }
 
 // trustStat forgets a data file's stat when the file changed so shortly

@@ -13,6 +13,8 @@ import (
 	"time"
 
 	"github.com/regen-registry/regen/generator"
+	"github.com/regen-registry/regen/generator/discovery"
+	genworker "github.com/regen-registry/regen/generator/worker"
 	"github.com/regen-registry/regen/manifest"
 	"github.com/regen-registry/regen/regdata"
 )
@@ -31,7 +33,8 @@ type builder struct {
 	dirty map[string]bool // entries an interrupted commit was changing
 	start time.Time       // when the build started (see racyWindow)
 
-	failed atomic.Bool // bad data seen: stop generating, keep checking
+	disc   *discoveryState // nil when the discovery API is not built
+	failed atomic.Bool     // bad data seen: stop generating, keep checking
 }
 
 // Run builds the tree at o.Out from the data folder o.Data: in full when
@@ -81,6 +84,11 @@ func Run(ctx context.Context, o Options) (Summary, error) {
 		return Summary{}, fmt.Errorf("output folder %s exists and is not a regen build (no %s): refusing to replace it", out, manifest.Path)
 	}
 	b := &builder{gen: gen, data: d, log: log, jobs: jobs, bl: newBlacklistIndex(bl), keys: newKeyCache(o.Data), start: start}
+	if o.Discovery {
+		if b.disc, err = newDiscoveryState(ctx, o, gen, entries); err != nil {
+			return Summary{}, err
+		}
+	}
 
 	var prev *previous
 	if state == treeBuilt && !o.Full {
@@ -93,8 +101,12 @@ func Run(ctx context.Context, o Options) (Summary, error) {
 			log.Info("previous manifest has another format: rebuilding in full", "format", prev.header.Format)
 			prev.Close()
 			prev = nil
-		case prev.header.Options != gen.Digest():
+		case prev.header.Options != b.optionsDigest():
 			log.Info("build options or generator version changed: rebuilding in full")
+			prev.Close()
+			prev = nil
+		case b.disc != nil && b.disc.loadSaved(out) != nil:
+			log.Info("saved discovery state missing or from another version: rebuilding in full", "path", filepath.Join(out, filepath.FromSlash(discovery.SavedPath)))
 			prev.Close()
 			prev = nil
 		case !prev.indexed:
@@ -111,8 +123,24 @@ func Run(ctx context.Context, o Options) (Summary, error) {
 		log.Info("building incrementally", "entries", len(entries), "out", out)
 		s, err = b.runIncremental(ctx, entries, out)
 	}
+	if err == nil {
+		// The edge worker (served by nothing, deployed by the operator)
+		// follows the generator version it was built with.
+		if _, err = genworker.Write(out); err != nil {
+			err = fmt.Errorf("writing the edge worker: %w", err)
+		}
+	}
 	s.Duration = time.Since(start)
 	return s, err
+}
+
+// optionsDigest is the manifest header's Options: the generator's digest,
+// tagged when the discovery API is built.
+func (b *builder) optionsDigest() string {
+	if b.disc != nil {
+		return b.gen.Digest() + discoveryOptionsTag
+	}
+	return b.gen.Digest()
 }
 
 // runFull writes every entry into <out>.staging-* and swaps it in.
@@ -157,6 +185,11 @@ func (b *builder) runFull(ctx context.Context, entries []entry, out string, stat
 	}
 	if err := writeIndex(filepath.Join(stage, filepath.FromSlash(IndexPath)), mf.Name(), res.index); err != nil {
 		return Summary{}, err
+	}
+	if b.disc != nil {
+		if err := b.disc.writeSaved(stage); err != nil {
+			return Summary{}, err
+		}
 	}
 	if err := swapIn(stage, out, state); err != nil {
 		return Summary{}, err
@@ -217,6 +250,13 @@ func (b *builder) runIncremental(ctx context.Context, entries []entry, out strin
 	}
 	if err := writeIndex(index, mf.Name(), res.index); err != nil {
 		return Summary{}, err
+	}
+	if b.disc != nil {
+		// Before the commit: a saved state newer than the manifest only
+		// holds summaries of entries the next build regenerates anyway.
+		if err := b.disc.writeSaved(out); err != nil {
+			return Summary{}, err
+		}
 	}
 	if err := commit(out, stage, mf.Name(), index, res.staged, res.deletes, res.dirty); err != nil {
 		return Summary{}, err

@@ -22,7 +22,8 @@ import (
 type Options struct {
 	// Now is the build's clock: the search index's and search feed's
 	// dates, and the window of the changes feed and of search-feed
-	// deletions.
+	// deletions. Zero means the newest time the data holds (the latest
+	// event or publication), so that the same data gives the same files.
 	Now time.Time
 	// BaseURL is the registry's absolute URL, for feed links ("" leaves
 	// them out).
@@ -146,6 +147,9 @@ func (c *Collector) Finish() ([]File, error) {
 		if c.providers[i].row.Key() == c.providers[i-1].row.Key() {
 			return nil, fmt.Errorf("discovery: provider %s added twice (or two addresses differing only in case)", c.providers[i].row.Key())
 		}
+	}
+	if c.o.Now.IsZero() {
+		c.o.Now = c.dataClock()
 	}
 	downloads := map[string]stats.Summary{}
 	if c.o.Downloads != nil {
@@ -403,4 +407,26 @@ func (p *providerSummary) docsProvider() DocsProvider {
 		Versions:    p.versions,
 		Popularity:  p.row.Downloads,
 	}
+}
+
+// dataClock is the newest time the collected data holds: the latest event
+// or publication (the Unix epoch for an empty registry).
+func (c *Collector) dataClock() time.Time {
+	t := time.Unix(0, 0).UTC()
+	for _, e := range c.o.Events {
+		if e.Time.After(t) {
+			t = e.Time
+		}
+	}
+	for _, m := range c.modules {
+		if m.row.PublishedAt.After(t) {
+			t = m.row.PublishedAt
+		}
+	}
+	for _, p := range c.providers {
+		if p.row.PublishedAt.After(t) {
+			t = p.row.PublishedAt
+		}
+	}
+	return t.UTC()
 }

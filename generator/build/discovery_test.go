@@ -1,0 +1,161 @@
+package build
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/regen-registry/regen/generator/discovery"
+	"github.com/regen-registry/regen/manifest"
+)
+
+func discoveryOptions(data, out string) Options {
+	o := testOptions(data, out)
+	o.Discovery = true
+	o.DocsDir = filepath.Join(filepath.Dir(out), "no-docs")
+	return o
+}
+
+// TestDiscoveryBuild checks that a build with the discovery API writes the
+// module details, listings, search index and docs API next to the protocol
+// files, all listed in the manifest.
+func TestDiscoveryBuild(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "out")
+	mustBuild(t, discoveryOptions(testData, out))
+	tree := snapshot(t, out)
+	for _, p := range []string{
+		"v1/modules/index.json",
+		"v1/modules/example/index.json",
+		"v1/modules/example/net/aws/index.json",
+		"v1/modules/example/net/aws/1.0.0/index.json",
+		"v1/providers/index.json",
+		"v2/modules/example/net/aws/downloads/summary",
+		"registry/docs/modules/index.json",
+		"registry/docs/providers/example/widget/index.json",
+		"registry/docs/search.ndjson",
+		discovery.SavedPath,
+		"v1/modules/example/net/aws/versions", // the protocol is still there
+	} {
+		if _, ok := tree[p]; !ok {
+			t.Errorf("%s missing", p)
+		}
+	}
+	var list struct {
+		Meta    map[string]any   `json:"meta"`
+		Modules []map[string]any `json:"modules"`
+	}
+	b, err := os.ReadFile(filepath.Join(out, "v1/modules/index.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(b, &list); err != nil {
+		t.Fatalf("v1/modules: %v", err)
+	}
+	if len(list.Modules) != 3 || list.Meta["limit"] == nil {
+		t.Errorf("v1/modules lists %d modules, meta %v; want 3 and a limit", len(list.Modules), list.Meta)
+	}
+	for _, m := range list.Modules {
+		if v, _ := m["version"].(string); strings.Contains(v, "1.1.0") {
+			t.Errorf("listing shows a blacklisted version: %v", m)
+		}
+	}
+	var detail struct {
+		ID       string   `json:"id"`
+		Versions []string `json:"versions"`
+	}
+	b, _ = os.ReadFile(filepath.Join(out, "v1/modules/example/net/aws/index.json"))
+	if err := json.Unmarshal(b, &detail); err != nil || !strings.HasPrefix(detail.ID, "example/net/aws/") || len(detail.Versions) == 0 {
+		t.Errorf("module detail %s: %v", b, err)
+	}
+	// Every file but regen's own is in the manifest.
+	listed := map[string]bool{}
+	for _, e := range checkManifest(t, out) {
+		for _, f := range e.Files {
+			listed[f.Path] = true
+		}
+	}
+	for p := range tree {
+		if !listed[p] && !strings.HasPrefix(p, ".regen/") {
+			t.Errorf("%s is not in the manifest", p)
+		}
+	}
+}
+
+// TestDiscoveryIncremental checks that an unchanged rebuild restores every
+// entry from the saved state (same bytes), and that a new module version
+// reaches the listings and the details without re-rendering other entries.
+func TestDiscoveryIncremental(t *testing.T) {
+	data := copyTree(t, testData)
+	dir := t.TempDir()
+	out := filepath.Join(dir, "out")
+	full := mustBuild(t, discoveryOptions(data, out))
+	before := contents(snapshot(t, out))
+
+	s := mustBuild(t, discoveryOptions(data, out))
+	if s.Full || s.Regenerated != 1 || s.Reused != full.Entries-1 || s.Written != 0 {
+		t.Errorf("no-change rebuild: %+v, want only the global entry regenerated and nothing written", s)
+	}
+	if d := cmp.Diff(before, contents(snapshot(t, out))); d != "" {
+		t.Errorf("no-change rebuild changed the tree:\n%s", d)
+	}
+
+	// A fresh full build of the same data gives the same tree.
+	again := filepath.Join(dir, "again")
+	mustBuild(t, discoveryOptions(data, again))
+	if d := cmp.Diff(before, contents(snapshot(t, again))); d != "" {
+		t.Errorf("two full builds differ:\n%s", d)
+	}
+
+	p := filepath.Join(data, "modules/e/example/net/aws.json")
+	b, err := os.ReadFile(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var f map[string]any
+	if err := json.Unmarshal(b, &f); err != nil {
+		t.Fatal(err)
+	}
+	f["versions"] = append(f["versions"].([]any), map[string]any{"version": "v7.0.0"})
+	b, _ = json.MarshalIndent(f, "", "  ")
+	if err := os.WriteFile(p, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	s = mustBuild(t, discoveryOptions(data, out))
+	if s.Full || s.Regenerated != 2 {
+		t.Errorf("one-module rebuild: %+v, want the module and the global entry regenerated", s)
+	}
+	for _, doc := range []string{"v1/modules/example/net/aws/index.json", "v1/modules/example/net/aws/7.0.0/index.json", "v1/modules/index.json"} {
+		b, err := os.ReadFile(filepath.Join(out, doc))
+		if err != nil || !strings.Contains(string(b), "7.0.0") {
+			t.Errorf("%s does not show the new version: %v", doc, err)
+		}
+	}
+	if d := cmp.Diff(contents(snapshot(t, out)), func() map[string]string {
+		fresh := filepath.Join(dir, "fresh")
+		mustBuild(t, discoveryOptions(data, fresh))
+		return contents(snapshot(t, fresh))
+	}()); d != "" {
+		t.Errorf("incremental and full builds differ (-incremental +full):\n%s", d)
+	}
+}
+
+// TestDiscoveryToggleRebuildsInFull checks that turning the discovery API
+// off removes its files (a full rebuild, not a stale mix).
+func TestDiscoveryToggleRebuildsInFull(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "out")
+	mustBuild(t, discoveryOptions(testData, out))
+	s := mustBuild(t, testOptions(testData, out))
+	if !s.Full {
+		t.Errorf("turning discovery off did not rebuild in full: %+v", s)
+	}
+	if _, err := os.Stat(filepath.Join(out, "v1/modules/index.json")); err == nil {
+		t.Error("v1/modules/index.json survived a build without discovery")
+	}
+	if _, err := os.Stat(filepath.Join(out, filepath.FromSlash(manifest.Path))); err != nil {
+		t.Error(err)
+	}
+}
