@@ -207,39 +207,3 @@ func TestSummaryString(t *testing.T) {
 		t.Errorf("no-change String() = %q", got)
 	}
 }
-
-func TestLineProgress(t *testing.T) {
-	var b lockedBuf
-	p := NewLineProgress(&b, 10*time.Millisecond)
-	p.Start("leaf", 10, 1000)
-	p.Add(4, 400)
-	time.Sleep(35 * time.Millisecond)
-	p.Add(6, 600)
-	p.Finish()
-	p.Finish() // idempotent
-	out := b.String()
-	lines := strings.Split(strings.TrimSpace(out), "\n")
-	if len(lines) < 2 {
-		t.Fatalf("want periodic lines and a final one, got %q", out)
-	}
-	if last := lines[len(lines)-1]; !strings.HasPrefix(last, "upload leaf: 10/10 objects, 1.0 kB/1.0 kB") || !strings.HasSuffix(last, "(done)") {
-		t.Errorf("final line %q", last)
-	}
-	if !strings.Contains(lines[0], "4/10 objects") {
-		t.Errorf("first periodic line %q", lines[0])
-	}
-}
-
-func TestBarProgress(t *testing.T) {
-	var b lockedBuf
-	p := NewBarProgress(&b)
-	p.Start("index", 3, 30)
-	p.Add(1, 10)
-	p.Add(2, 20)
-	p.Finish()
-	p.Add(1, 1) // after Finish: ignored
-	out := b.String()
-	if !strings.Contains(out, "index") || !strings.Contains(out, "3/3") {
-		t.Errorf("bar output %q lacks the phase or the count", out)
-	}
-}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/regen-registry/regen/generator"
 	"github.com/regen-registry/regen/generator/build"
+	"github.com/regen-registry/regen/internal/progress"
 )
 
 func newBuildCmd(g *globals) *cobra.Command {
@@ -38,6 +39,10 @@ out go to stderr.`,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			o.Logger = g.logger()
 			o.Discovery = !noDiscovery
+			o.Progress = progress.New(g.stderr, progress.Options{
+				Mode:  progress.ModeFor(g.stderr, g.quiet, g.json),
+				Label: "build", Unit: "entries",
+			})
 			s, err := build.Run(cmd.Context(), o)
 			if err != nil {
 				return err

@@ -8,8 +8,8 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
-	"golang.org/x/term"
 
+	"github.com/regen-registry/regen/internal/progress"
 	"github.com/regen-registry/regen/upload"
 	"github.com/regen-registry/regen/upload/cfpurge"
 	"github.com/regen-registry/regen/upload/target"
@@ -124,13 +124,10 @@ Exit status: 0 done, 1 failure, 2 refused (more deletions than --max-delete).`,
 }
 
 // uploadProgress draws a bar on a terminal, prints a line every 10 s
-// otherwise, and nothing with --quiet.
+// otherwise (JSON with --json), and nothing with --quiet.
 func uploadProgress(g *globals) upload.Progress {
-	if g.quiet {
-		return nil
-	}
-	if f, ok := g.stderr.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
-		return upload.NewBarProgress(g.stderr)
-	}
-	return upload.NewLineProgress(g.stderr, 10*time.Second)
+	return progress.New(g.stderr, progress.Options{
+		Mode:  progress.ModeFor(g.stderr, g.quiet, g.json),
+		Label: "upload", Unit: "objects",
+	}).Phases()
 }

@@ -6,7 +6,8 @@
 # Environment: SCALE (synth-registry -scale, default 1.0 = 4,500 providers,
 # 25,000 modules, ~1.07M provider download documents, ~6 GiB of output),
 # BUMP (default 50), JOBS (default: regen's own default, GOMAXPROCS*4),
-# KEEP=1 to keep the trees afterwards. Needs ~15 GB free in WORKDIR at
+# KEEP=1 to keep the trees afterwards, BUILD_FLAGS for extra `regen build`
+# flags (e.g. --no-discovery for the install protocols alone). Needs ~15 GB free in WORKDIR at
 # scale 1.0, go, and GNU time (/usr/bin/time -v) for peak RSS.
 #
 # Steps, all in WORKDIR:
@@ -61,7 +62,7 @@ field() { grep -o "\"$2\":[0-9]*" "$1" | cut -d: -f2; }
 
 build() {
 	/usr/bin/time -v ./regen build --data data --out out --base-url https://registry.example.test \
-		"${jobs_flag[@]}" --json -q >"$1.json" 2>"$1.time"
+		"${jobs_flag[@]}" ${BUILD_FLAGS:-} --json -q >"$1.json" 2>"$1.time"
 }
 
 echo "== full build"

@@ -37,10 +37,26 @@ type Options struct {
 	Now time.Time
 	// Title names the registry in feeds (default: the host name).
 	Title string
+	// Progress is told how many entries there are and when each is done
+	// (internal/progress's Reporter fits); nil reports nothing.
+	Progress Progress
 	// Logger receives warnings (versions left out, files outside the data
 	// layout) and progress; nil logs nothing.
 	Logger *slog.Logger
 }
+
+// Progress receives a build's progress, entry by entry.
+type Progress interface {
+	Start(total int)
+	Done()
+	Finish()
+}
+
+type nopProgress struct{}
+
+func (nopProgress) Start(int) {}
+func (nopProgress) Done()     {}
+func (nopProgress) Finish()   {}
 
 // Summary counts what a build did.
 type Summary struct {

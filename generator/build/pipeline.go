@@ -152,6 +152,7 @@ func (b *builder) collect(order <-chan *job, window <-chan struct{}, out *manife
 	for j := range order {
 		<-j.done
 		<-window
+		b.prog.Done()
 		if j.dataErr != nil {
 			res.errs = append(res.errs, j.dataErr)
 			if len(res.errs) >= maxDataErrors {

@@ -34,7 +34,8 @@ type builder struct {
 	start time.Time       // when the build started (see racyWindow)
 
 	disc   *discoveryState // nil when the discovery API is not built
-	failed atomic.Bool     // bad data seen: stop generating, keep checking
+	prog   Progress
+	failed atomic.Bool // bad data seen: stop generating, keep checking
 }
 
 // Run builds the tree at o.Out from the data folder o.Data: in full when
@@ -84,6 +85,12 @@ func Run(ctx context.Context, o Options) (Summary, error) {
 		return Summary{}, fmt.Errorf("output folder %s exists and is not a regen build (no %s): refusing to replace it", out, manifest.Path)
 	}
 	b := &builder{gen: gen, data: d, log: log, jobs: jobs, bl: newBlacklistIndex(bl), keys: newKeyCache(o.Data), start: start}
+	b.prog = o.Progress
+	if b.prog == nil {
+		b.prog = nopProgress{}
+	}
+	b.prog.Start(len(entries))
+	defer b.prog.Finish()
 	if o.Discovery {
 		if b.disc, err = newDiscoveryState(ctx, o, gen, entries); err != nil {
 			return Summary{}, err
