@@ -245,11 +245,11 @@ func (d Dir) readKeys(rel string) ([]Key, error) {
 		if err != nil {
 			return nil, fmt.Errorf("reading %s: %w", p, err)
 		}
-		id, err := ParseKey(data)
+		ids, err := ParseKeys(data)
 		if err != nil {
 			return nil, &FileError{Path: p, Err: err}
 		}
-		keys = append(keys, Key{Path: p, Armored: string(data), KeyID: id})
+		keys = append(keys, Key{Path: p, Armored: string(data), KeyID: ids[0], KeyIDs: ids})
 	}
 	return keys, nil
 }

@@ -14,9 +14,10 @@ import (
 
 // configBinding says which flag a configuration key sets: on the command
 // cmd (its path below regen, "add provider"), or on every command that
-// has the flag when cmd is empty.
+// has the flag when cmd is empty, except the command except.
 type configBinding struct {
 	key, cmd, flag string
+	except         string
 }
 
 // configBindings is the one table from regen.yaml keys to flags. A key is
@@ -26,7 +27,7 @@ var configBindings = []configBinding{
 	{key: "base_url", cmd: "build", flag: "base-url"},
 	{key: "base_url", cmd: "upload", flag: "public-url"},
 	{key: "base_url", cmd: "verify", flag: "url"},
-	{key: "data", flag: "data"},
+	{key: "data", flag: "data", except: "serve"}, // serve --data (live) only from the command line
 	{key: "out", flag: "out"},
 	{key: "out", cmd: "upload", flag: "dir"},
 	{key: "out", cmd: "serve", flag: "dir"},
@@ -93,7 +94,7 @@ func boundFlags(cmd *cobra.Command, key string) []*pflag.Flag {
 	var out []*pflag.Flag
 	path := commandPath(cmd)
 	for _, b := range configBindings {
-		if b.key != key || (b.cmd != "" && b.cmd != path) {
+		if b.key != key || (b.cmd != "" && b.cmd != path) || b.except == path {
 			continue
 		}
 		if f := cmd.Flags().Lookup(b.flag); f != nil && !slices.Contains(out, f) {

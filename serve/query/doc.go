@@ -14,10 +14,11 @@
 // the static files and reloaded in the background when its meta.json
 // changes (a new build), checked at most once a second.
 //
-// Parameters: offset (≥ 0, default 0), limit (≥ 1, default 10, capped at
-// 100), q (search text; required on /v1/modules/search), namespace,
-// provider, verified (true/false); unknown parameters are ignored. A bad
-// value is a 400 with {"errors":["…"]}; an unknown namespace or module
-// name is a 404, as the static tree answers. The page URLs in meta carry
-// the recognised parameters only, sorted.
+// Parameters: offset (0 to 1,000,000,000, default 0), limit (≥ 1, default
+// 10, capped at 100 however large the number), q (search text; required
+// on /v1/modules/search), namespace, provider, verified (true/false);
+// unknown parameters are ignored. A bad value is a 400 with
+// {"errors":["…"]}; an unknown namespace or module name is a 404, as the
+// static tree answers. The page URLs in meta carry the recognised
+// parameters only, sorted.
 package query

@@ -1,6 +1,7 @@
 package query
 
 import (
+	"errors"
 	"fmt"
 	"net/url"
 	"strconv"
@@ -78,6 +79,10 @@ type params struct {
 	canonical url.Values
 }
 
+// maxOffset bounds the offset parameter: far beyond any listing, and
+// small enough that offset+limit never overflows an int, even a 32-bit one.
+const maxOffset = 1_000_000_000
+
 // badRequest is a parameter error, answered 400.
 type badRequest struct{ msg string }
 
@@ -96,24 +101,15 @@ func parseParams(raw string) (params, error) {
 			return params{}, &badRequest{fmt.Sprintf("parameter %q is longer than %d bytes", k, maxParam)}
 		}
 	}
-	num := func(k string, min int) (int, error) {
-		s := v.Get(k)
-		n, err := strconv.Atoi(s)
-		if err != nil || n < min {
-			return 0, &badRequest{fmt.Sprintf("parameter %q must be an integer of at least %d, not %q", k, min, s)}
-		}
-		return n, nil
-	}
 	if v.Has("offset") {
-		if p.offset, err = num("offset", 0); err != nil {
+		if p.offset, err = parseOffset(v.Get("offset")); err != nil {
 			return params{}, err
 		}
 	}
 	if v.Has("limit") {
-		if p.limit, err = num("limit", 1); err != nil {
+		if p.limit, err = parseLimit(v.Get("limit")); err != nil {
 			return params{}, err
 		}
-		p.limit = min(p.limit, search.MaxLimit)
 	}
 	if v.Has("verified") {
 		b, err := strconv.ParseBool(v.Get("verified"))
@@ -132,4 +128,34 @@ func parseParams(raw string) (params, error) {
 		}
 	}
 	return p, nil
+}
+
+// parseOffset reads the offset parameter: a decimal integer from 0 to
+// maxOffset. Anything else, a number too large for an int included, is a
+// bad request.
+func parseOffset(s string) (int, error) {
+	n, err := strconv.ParseInt(s, 10, 64)
+	var ne *strconv.NumError
+	switch {
+	case err == nil && n >= 0 && n <= maxOffset:
+		return int(n), nil
+	case (err == nil && n > maxOffset) || (errors.As(err, &ne) && ne.Err == strconv.ErrRange && !strings.HasPrefix(s, "-")):
+		return 0, &badRequest{fmt.Sprintf("parameter \"offset\" must be at most %d, not %q", maxOffset, s)}
+	}
+	return 0, &badRequest{fmt.Sprintf("parameter \"offset\" must be an integer of at least 0, not %q", s)}
+}
+
+// parseLimit reads the limit parameter: a decimal integer of at least 1,
+// capped at search.MaxLimit (a number too large for an int included).
+// Anything else is a bad request.
+func parseLimit(s string) (int, error) {
+	n, err := strconv.ParseInt(s, 10, 64)
+	var ne *strconv.NumError
+	switch {
+	case err == nil && n >= 1:
+		return int(min(n, search.MaxLimit)), nil
+	case errors.As(err, &ne) && ne.Err == strconv.ErrRange && !strings.HasPrefix(s, "-"):
+		return search.MaxLimit, nil
+	}
+	return 0, &badRequest{fmt.Sprintf("parameter \"limit\" must be an integer of at least 1, not %q", s)}
 }

@@ -140,6 +140,10 @@ func TestResponsesGolden(t *testing.T) {
 		"/v1/modules/search",
 		"/v1/modules/search?q=vpc&offset=-1",
 		"/v1/modules/search?q=vpc&limit=abc",
+		"/v1/modules/search?q=vpc&offset=9223372036854775807",
+		"/v1/modules/search?q=vpc&limit=99999999999999999999",
+		"/v1/modules?offset=1000000000&limit=100",
+		"/v1/providers?offset=99999999999999999999",
 		"/v1/modules/search?q=vpc&verified=maybe",
 		"/v1/modules?offset=40&limit=3",
 		"/v1/modules?provider=google&limit=3",
@@ -289,15 +293,52 @@ func TestParseRoute(t *testing.T) {
 	}
 }
 
+// TestParseParamsBounds checks that offset and limit can never make
+// offset+limit overflow: huge offsets are refused, huge limits capped.
+func TestParseParamsBounds(t *testing.T) {
+	for _, c := range []struct {
+		raw           string
+		offset, limit int
+		err           string
+	}{
+		{raw: "offset=1000000000&limit=100", offset: maxOffset, limit: 100},
+		{raw: "offset=%2B7", offset: 7, limit: 10},
+		{raw: "limit=9223372036854775807", limit: 100},
+		{raw: "limit=99999999999999999999", limit: 100},
+		{raw: "offset=1000000001", err: `parameter "offset" must be at most 1000000000, not "1000000001"`},
+		{raw: "offset=9223372036854775807", err: `parameter "offset" must be at most 1000000000, not "9223372036854775807"`},
+		{raw: "offset=99999999999999999999", err: `parameter "offset" must be at most 1000000000, not "99999999999999999999"`},
+		{raw: "offset=-9223372036854775808", err: `parameter "offset" must be an integer of at least 0, not "-9223372036854775808"`},
+		{raw: "offset=-99999999999999999999", err: `parameter "offset" must be an integer of at least 0, not "-99999999999999999999"`},
+		{raw: "offset=1e3", err: `parameter "offset" must be an integer of at least 0, not "1e3"`},
+		{raw: "offset=", err: `parameter "offset" must be an integer of at least 0, not ""`},
+		{raw: "limit=0", err: `parameter "limit" must be an integer of at least 1, not "0"`},
+		{raw: "limit=-99999999999999999999", err: `parameter "limit" must be an integer of at least 1, not "-99999999999999999999"`},
+		{raw: "limit=ten", err: `parameter "limit" must be an integer of at least 1, not "ten"`},
+	} {
+		p, err := parseParams(c.raw)
+		if c.err != "" {
+			if err == nil || err.Error() != c.err {
+				t.Errorf("parseParams(%q): error %v, want %q", c.raw, err, c.err)
+			}
+			continue
+		}
+		if err != nil || p.offset != c.offset || p.limit != c.limit {
+			t.Errorf("parseParams(%q) = offset %d, limit %d, %v; want %d, %d", c.raw, p.offset, p.limit, err, c.offset, c.limit)
+		}
+	}
+}
+
 func FuzzParseParams(f *testing.F) {
 	f.Add("q=vpc&offset=10&limit=5&provider=aws&namespace=x&verified=true")
 	f.Add("offset=%zz")
+	f.Add("offset=9223372036854775807&limit=99999999999999999999")
 	f.Fuzz(func(t *testing.T, raw string) {
 		p, err := parseParams(raw)
 		if err != nil {
 			return
 		}
-		if p.offset < 0 || p.limit < 1 || p.limit > 100 {
+		if p.offset < 0 || p.offset > maxOffset || p.limit < 1 || p.limit > 100 {
 			t.Fatalf("accepted %+v from %q", p, raw)
 		}
 	})

@@ -1,0 +1,155 @@
+package regdata
+
+import (
+	"bytes"
+	"crypto"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/ProtonMail/go-crypto/openpgp"
+	"github.com/ProtonMail/go-crypto/openpgp/armor"
+	"github.com/ProtonMail/go-crypto/openpgp/packet"
+	"github.com/google/go-cmp/cmp"
+)
+
+// newTestKey makes an ed25519 key pair.
+func newTestKey(t *testing.T, name string) *openpgp.Entity {
+	t.Helper()
+	e, err := openpgp.NewEntity(name, "", name+"@example.test", &packet.Config{Algorithm: packet.PubKeyAlgoEdDSA, DefaultHash: crypto.SHA256})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return e
+}
+
+// armorKeys writes the public keys in one armored block.
+func armorKeys(t *testing.T, es ...*openpgp.Entity) string {
+	t.Helper()
+	var b bytes.Buffer
+	w, err := armor.Encode(&b, openpgp.PublicKeyType, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range es {
+		if err := e.Serialize(w); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return b.String() + "\n"
+}
+
+func keyID(e *openpgp.Entity) string { return strings.ToUpper(e.PrimaryKey.KeyIdString()) }
+
+// sign makes a detached signature of data by e.
+func sign(t *testing.T, e *openpgp.Entity, data string) []byte {
+	t.Helper()
+	var b bytes.Buffer
+	if err := openpgp.DetachSign(&b, e, strings.NewReader(data), nil); err != nil {
+		t.Fatal(err)
+	}
+	return b.Bytes()
+}
+
+// TestKeyFileWithSeveralKeys reads a file holding two armored public key
+// blocks, and one block holding two keys: every key is found, read into
+// the key ring, and checks signatures.
+func TestKeyFileWithSeveralKeys(t *testing.T) {
+	a, b := newTestKey(t, "alpha"), newTestKey(t, "bravo")
+	want := []string{keyID(a), keyID(b)}
+	for name, file := range map[string]string{
+		"two blocks":         armorKeys(t, a) + armorKeys(t, b),
+		"two blocks, CRLF":   strings.ReplaceAll("comment before\n"+armorKeys(t, a)+"\nbetween\n"+armorKeys(t, b), "\n", "\r\n"),
+		"one block two keys": armorKeys(t, a, b),
+	} {
+		t.Run(name, func(t *testing.T) {
+			ids, err := ParseKeys([]byte(file))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if d := cmp.Diff(want, ids); d != "" {
+				t.Errorf("ParseKeys (-want +got):\n%s", d)
+			}
+			if id, err := ParseKey([]byte(file)); err != nil || id != want[0] {
+				t.Errorf("ParseKey = %s, %v; want %s", id, err, want[0])
+			}
+			ring, err := KeyRing([]Key{{Path: "keys/e/example/two.asc", Armored: file}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, e := range []*openpgp.Entity{a, b} {
+				if _, err := openpgp.CheckDetachedSignature(ring, strings.NewReader("shasums"), bytes.NewReader(sign(t, e, "shasums")), nil); err != nil {
+					t.Errorf("signature by %s: %v", keyID(e), err)
+				}
+			}
+		})
+	}
+
+	// Through the data folder: the file's keys are all in Key.KeyIDs.
+	root := t.TempDir()
+	p := filepath.Join(root, "keys", "e", "example", "two.asc")
+	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(p, []byte(armorKeys(t, a)+armorKeys(t, b)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	keys, err := Dir{Root: root}.ProviderKeys(ProviderAddr{Namespace: "example", Type: "widget"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(keys) != 1 || keys[0].KeyID != want[0] || !cmp.Equal(keys[0].KeyIDs, want) {
+		t.Errorf("ProviderKeys = %+v, want one file with keys %v", keys, want)
+	}
+}
+
+// TestKeyFileErrors checks the refusals; errors say which block is wrong
+// and, through the data folder, name the file.
+func TestKeyFileErrors(t *testing.T) {
+	a, b := newTestKey(t, "alpha"), newTestKey(t, "bravo")
+	var priv bytes.Buffer
+	w, _ := armor.Encode(&priv, openpgp.PrivateKeyType, nil)
+	if err := b.SerializePrivate(w, nil); err != nil {
+		t.Fatal(err)
+	}
+	w.Close()
+	for name, c := range map[string]struct{ file, err string }{
+		"empty":        {"", "not an armored OpenPGP public key: no armored data found"},
+		"same twice":   {armorKeys(t, a) + armorKeys(t, a), "key " + keyID(a) + " is in the file twice"},
+		"private":      {armorKeys(t, a) + priv.String(), "file holds a private key: publish only the public key"},
+		"bad second":   {armorKeys(t, a) + "-----BEGIN PGP PUBLIC KEY BLOCK-----\n\nnope\n-----END PGP PUBLIC KEY BLOCK-----\n", "armored block 2: not an armored OpenPGP public key: "},
+		"signature":    {armorKeys(t, a) + "-----BEGIN PGP SIGNATURE-----\n\nnope\n-----END PGP SIGNATURE-----\n", "armored block 2: not an armored OpenPGP public key: a PGP SIGNATURE block, not a public key"},
+		"unterminated": {armorKeys(t, a) + "-----BEGIN PGP PUBLIC KEY BLOCK-----\n\n", "not an armored OpenPGP public key: armored block 2 has no END line"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			_, err := ParseKeys([]byte(c.file))
+			if err == nil || !strings.HasPrefix(err.Error(), c.err) {
+				t.Errorf("ParseKeys: %v, want %q", err, c.err)
+			}
+		})
+	}
+
+	root := t.TempDir()
+	p := filepath.Join(root, "keys", "e", "example", "bad.asc")
+	os.MkdirAll(filepath.Dir(p), 0o755)
+	os.WriteFile(p, []byte(armorKeys(t, a)+"-----BEGIN PGP SIGNATURE-----\n\nnope\n-----END PGP SIGNATURE-----\n"), 0o644)
+	_, err := Dir{Root: root}.ProviderKeys(ProviderAddr{Namespace: "example", Type: "widget"})
+	if err == nil || !strings.Contains(err.Error(), "keys/e/example/bad.asc") || !strings.Contains(err.Error(), "armored block 2") {
+		t.Errorf("bad key file: %v, want an error naming the file and the block", err)
+	}
+}
+
+func FuzzParseKeys(f *testing.F) {
+	f.Add([]byte("-----BEGIN PGP PUBLIC KEY BLOCK-----\n\nnope\n-----END PGP PUBLIC KEY BLOCK-----\n"))
+	f.Add([]byte("x\r\n-----BEGIN PGP PUBLIC KEY BLOCK-----\r\n-----END PGP SIGNATURE-----\r\n-----BEGIN PGP "))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		ids, err := ParseKeys(data)
+		if err == nil && len(ids) == 0 {
+			t.Fatalf("no error and no key from %q", data)
+		}
+	})
+}
