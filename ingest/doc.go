@@ -21,7 +21,12 @@
 //     release (package release: signed SHA256SUMS, manifest, zips, h1);
 //     module versions need only the tag's commit;
 //  5. write: the data file atomically, then the change events (package
-//     regdata/events), then the poll state.
+//     regdata/events), then the poll state;
+//  6. docs (modules, when Options.Docs is set): fetch the commit of every
+//     version the docs store does not have yet, new or old, extract its
+//     documentation and store it (package moddocs). Problems are warnings
+//     and never hold back a version; a source gone for good is recorded
+//     in the store, anything else is retried on the next run.
 //
 // Failures are collected per entry and version and reported in the
 // Summary; they never stop the run, and every success is written. A

@@ -49,6 +49,17 @@ func (r *runner) module(ctx context.Context, addr regdata.ModuleAddr) {
 		g.keepValidators(&st, feedURL)
 		r.state.Put(key, st)
 		r.sum.update(func(s *Summary) { s.Unchanged++ })
+		// Stage: documentation of versions the docs store still lacks.
+		if r.docs == nil {
+			return
+		}
+		if mf == nil {
+			if mf, err = r.dir.ReadModule(addr); err != nil {
+				r.warning(entry, fmt.Sprintf("documentation not extracted: %v", err))
+				return
+			}
+		}
+		r.moduleDocs(ctx, entry, addr, repo, mf.Versions)
 	}
 	if g.unchanged && !full {
 		unchanged()
@@ -119,6 +130,11 @@ func (r *runner) module(ctx context.Context, addr regdata.ModuleAddr) {
 	for _, w := range newWarnings {
 		r.warning(entry, w)
 	}
+
+	// Stage: documentation of the new versions and of older ones the docs
+	// store still lacks. Its problems are warnings: the versions are
+	// published already.
+	r.moduleDocs(ctx, entry, addr, repo, mf.Versions)
 }
 
 // tagWarningPrefix starts every warning regen manages in a module file,

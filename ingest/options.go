@@ -61,6 +61,11 @@ type Options struct {
 	// Progress, when set, is told how many entries there are and when
 	// each is done.
 	Progress Progress
+	// Docs, when set, makes module ingest extract each version's
+	// documentation into a docs store once the version is recorded in the
+	// data file (versions the store lacks are extracted on every run until
+	// it has them). Nil: no extraction.
+	Docs *DocsOptions
 }
 
 // Progress is told how a run advances.

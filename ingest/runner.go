@@ -27,6 +27,7 @@ type runner struct {
 	events *events.Log
 	log    *slog.Logger
 	sum    *Summary
+	docs   *docsStage // nil: no documentation extraction
 }
 
 // newRunner applies the defaults and builds the clients and stores.
@@ -51,6 +52,10 @@ func newRunner(o Options) (*runner, error) {
 		Base:      o.Transport,
 		Conns:     o.Jobs,
 	})
+	docs, err := newDocsStage(o)
+	if err != nil {
+		return nil, err
+	}
 	state, problems, err := pollstate.Load(o.Data)
 	if err != nil {
 		return nil, err
@@ -69,6 +74,7 @@ func newRunner(o Options) (*runner, error) {
 		events: events.New(o.Data),
 		log:    o.Logger,
 		sum:    &Summary{},
+		docs:   docs,
 	}, nil
 }
 

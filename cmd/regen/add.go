@@ -1,25 +1,60 @@
 package main
 
 import (
+	"context"
+	"encoding/json"
+	"errors"
 	"fmt"
+	"io"
+	"os"
 	"strings"
 
 	"github.com/spf13/cobra"
 
 	"github.com/regen-registry/regen/ingest"
+	"github.com/regen-registry/regen/ingest/issueform"
+	"github.com/regen-registry/regen/regdata"
 )
 
 func newAddCmd(g *globals) *cobra.Command {
+	var (
+		f         ghFlags
+		fromIssue string
+		summary   string
+	)
 	cmd := &cobra.Command{
-		Use:   "add provider|module|key ...",
+		Use:   "add {provider|module|key ... | --from-issue EVENT.json}",
 		Short: "Add a provider, module or signing key to the data folder",
 		Long: `Add submits a new entry: the repository must follow the naming convention
 (terraform-provider-TYPE, terraform-SYSTEM-NAME), exist, and have semver
 tags; the entry is ingested at once.
 
+With --from-issue and no subcommand, the submission is read from a GitHub
+"issues" event payload (the file GITHUB_EVENT_PATH names in a workflow) of an
+issue opened from one of the submission forms, and performed the same way.
+The result goes to stdout; a Markdown summary (what was added, or the exact
+reason for refusing) is written to --summary and appended to the file
+GITHUB_STEP_SUMMARY names, when set.
+
 Exit status: 0 on success; 3 when the entry was added but some of its
 versions failed to ingest (listed on stdout); 1 when it was not added.`,
+		Example: `  regen add module acme/vpc/aws --data registry-data
+  regen add --from-issue "$GITHUB_EVENT_PATH" --summary summary.md`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if fromIssue == "" {
+				return errors.New("give what to add (provider, module or key), or --from-issue EVENT.json")
+			}
+			if f.data == "" {
+				return errors.New(`required flag(s) "data" not set`)
+			}
+			files := summaryFiles(summary, os.Getenv("GITHUB_STEP_SUMMARY"))
+			return addFromIssue(cmd.Context(), g, f.options(g), fromIssue, files)
+		},
 	}
+	f.registerOptional(cmd)
+	cmd.Flags().StringVar(&fromIssue, "from-issue", "", "read the submission from a GitHub issues event payload (with no subcommand)")
+	cmd.Flags().StringVar(&summary, "summary", "", "with --from-issue: write a Markdown summary of the result to this file")
 	cmd.AddCommand(newAddEntryCmd(g, ingest.KindProvider), newAddEntryCmd(g, ingest.KindModule), newAddKeyCmd(g))
 	return cmd
 }
@@ -72,16 +107,229 @@ namespace key: the latest release of at least one provider of the namespace).`,
 			if err != nil {
 				return err
 			}
-			fmt.Fprintf(g.stdout, "added key %s as %s\n", res.KeyID, res.Path)
-			if len(res.Verified) > 0 {
-				fmt.Fprintf(g.stdout, "verified: %s\n", strings.Join(res.Verified, ", "))
-			}
-			for _, n := range res.NotVerified {
-				fmt.Fprintf(g.stdout, "not verified: %s\n", n)
-			}
-			return nil
+			return writeKeyResult(g.stdout, res)
 		},
 	}
 	f.register(cmd)
 	return cmd
+}
+
+// writeKeyResult prints what adding a key did.
+func writeKeyResult(w io.Writer, res *ingest.KeyResult) error {
+	var b strings.Builder
+	fmt.Fprintf(&b, "added key %s as %s\n", res.KeyID, res.Path)
+	if len(res.Verified) > 0 {
+		fmt.Fprintf(&b, "verified: %s\n", strings.Join(res.Verified, ", "))
+	}
+	for _, n := range res.NotVerified {
+		fmt.Fprintf(&b, "not verified: %s\n", n)
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+// summaryFiles lists where the Markdown summary of a submission goes: the
+// --summary file (replaced) and GitHub's step summary (appended to).
+func summaryFiles(flag, stepSummary string) []summaryFile {
+	var out []summaryFile
+	if flag != "" {
+		out = append(out, summaryFile{path: flag})
+	}
+	if stepSummary != "" && stepSummary != flag {
+		out = append(out, summaryFile{path: stepSummary, appendTo: true})
+	}
+	return out
+}
+
+// summaryFile is a file the Markdown summary is written to.
+type summaryFile struct {
+	path string
+	// appendTo adds the summary to the file instead of replacing it (GitHub
+	// collects every step's summary in one file).
+	appendTo bool
+}
+
+func (f summaryFile) write(md string) error {
+	if !f.appendTo {
+		if err := regdata.WriteFileAtomic(f.path, []byte(md), 0o644); err != nil {
+			return fmt.Errorf("writing the summary to %s: %w", f.path, err)
+		}
+		return nil
+	}
+	fh, err := os.OpenFile(f.path, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o644)
+	if err != nil {
+		return fmt.Errorf("writing the summary to %s: %w", f.path, err)
+	}
+	_, err = io.WriteString(fh, md)
+	if cerr := fh.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return fmt.Errorf("writing the summary to %s: %w", f.path, err)
+	}
+	return nil
+}
+
+// addFromIssue reads the submission of an issues event and performs it:
+// the result on stdout, a Markdown summary in each of files. A refused
+// submission is the error, its message the exact reason.
+func addFromIssue(ctx context.Context, g *globals, o ingest.Options, event string, files []summaryFile) error {
+	sub, err := issueform.ReadEvent(event)
+	var res *issueform.Result
+	if err == nil {
+		res, err = issueform.Add(ctx, o, sub)
+	}
+	md := submissionMarkdown(sub, res, err)
+	errs := []error{err}
+	for _, f := range files {
+		errs = append(errs, f.write(md))
+	}
+	if err != nil {
+		return errors.Join(errs...)
+	}
+	if werr := writeSubmission(g, res); werr != nil {
+		errs = append(errs, werr)
+	}
+	if err := errors.Join(errs...); err != nil {
+		return err
+	}
+	if res.Summary != nil && res.Summary.Failed() {
+		return &exitError{code: 3, err: fmt.Errorf("%s was added, with %d failures (listed above)", subject(res.Submission), len(res.Summary.Failures))}
+	}
+	return nil
+}
+
+// writeSubmission prints an accepted submission's result on stdout (one
+// JSON document with --json).
+func writeSubmission(g *globals, res *issueform.Result) error {
+	if g.json {
+		enc := json.NewEncoder(g.stdout)
+		enc.SetIndent("", "  ")
+		return enc.Encode(struct {
+			Submission *issueform.Submission `json:"submission"`
+			Summary    *ingest.Summary       `json:"summary,omitempty"`
+			Key        *ingest.KeyResult     `json:"key,omitempty"`
+		}{res.Submission, res.Summary, res.Key})
+	}
+	if _, err := fmt.Fprintf(g.stdout, "accepted: %s%s\n", subject(res.Submission), issueRef(res.Submission)); err != nil {
+		return err
+	}
+	if res.Key != nil {
+		return writeKeyResult(g.stdout, res.Key)
+	}
+	if res.Summary != nil {
+		return res.Summary.WriteText(g.stdout)
+	}
+	return nil
+}
+
+// subject names what a submission adds ("module acme/vpc/aws", "signing
+// key 0123ABCD for acme").
+func subject(s *issueform.Submission) string {
+	switch {
+	case s == nil:
+		return "the submission"
+	case s.Kind == issueform.KindKey:
+		return fmt.Sprintf("signing key %s for %s", s.KeyID, s.Address)
+	default:
+		return fmt.Sprintf("%s %s", s.Kind, s.Address)
+	}
+}
+
+// subjectMarkdown is subject with the names as code.
+func subjectMarkdown(s *issueform.Submission) string {
+	if s.Kind == issueform.KindKey {
+		return fmt.Sprintf("signing key `%s` for `%s`", s.KeyID, s.Address)
+	}
+	return fmt.Sprintf("%s `%s`", s.Kind, s.Address)
+}
+
+// issueRef is " (issue #N)" for a submission read from an event.
+func issueRef(s *issueform.Submission) string {
+	if s == nil || s.Issue == nil {
+		return ""
+	}
+	return fmt.Sprintf(" (issue #%d)", s.Issue.Number)
+}
+
+// submissionMarkdown is the Markdown summary of a submission: what was
+// added, or the exact reason it was refused (err).
+func submissionMarkdown(sub *issueform.Submission, res *issueform.Result, err error) string {
+	var b strings.Builder
+	if err != nil {
+		b.WriteString("### Submission refused\n\n")
+		b.WriteString("The submission")
+		if sub != nil {
+			b.WriteString(" of the " + subjectMarkdown(sub))
+		}
+		fmt.Fprintf(&b, "%s was refused:\n\n", issueRef(sub))
+		b.WriteString(codeBlock(err.Error()))
+		return b.String()
+	}
+	b.WriteString("### Submission accepted\n\n")
+	fmt.Fprintf(&b, "Added the %s%s", subjectMarkdown(sub), issueRef(sub))
+	if sub.Repository != "" {
+		fmt.Fprintf(&b, " from the repository `%s`", sub.Repository)
+	}
+	b.WriteString(".\n")
+	if k := res.Key; k != nil {
+		fmt.Fprintf(&b, "\nKey file: `%s`\n", k.Path)
+		if len(k.Verified) > 0 {
+			b.WriteString("\nVerified the latest release of:\n\n")
+			for _, v := range k.Verified {
+				fmt.Fprintf(&b, "- `%s`\n", v)
+			}
+		}
+		if len(k.NotVerified) > 0 {
+			b.WriteString("\nNot verified:\n\n")
+			b.WriteString(codeBlock(strings.Join(k.NotVerified, "\n")))
+		}
+	}
+	if s := res.Summary; s != nil {
+		fmt.Fprintf(&b, "\nVersions (%d):", len(s.NewVersions))
+		for i, v := range s.NewVersions {
+			sep := ","
+			if i == 0 {
+				sep = ""
+			}
+			fmt.Fprintf(&b, "%s `%s`", sep, v.Version)
+		}
+		b.WriteString("\n")
+		if len(s.Failures) > 0 {
+			lines := make([]string, len(s.Failures))
+			for i, f := range s.Failures {
+				lines[i] = f.Error
+				if f.Version != "" {
+					lines[i] = f.Version + ": " + f.Error
+				}
+			}
+			fmt.Fprintf(&b, "\nFailed to ingest (%d):\n\n", len(s.Failures))
+			b.WriteString(codeBlock(strings.Join(lines, "\n")))
+		}
+		if len(s.Warnings) > 0 {
+			lines := make([]string, len(s.Warnings))
+			for i, w := range s.Warnings {
+				lines[i] = w.Message
+			}
+			fmt.Fprintf(&b, "\nWarnings (%d):\n\n", len(s.Warnings))
+			b.WriteString(codeBlock(strings.Join(lines, "\n")))
+		}
+	}
+	return b.String()
+}
+
+// codeBlock fences text so that nothing in it is read as Markdown: the
+// fence is longer than any run of backticks in the text.
+func codeBlock(text string) string {
+	run, longest := 0, 0
+	for _, c := range text {
+		if c == '`' {
+			run++
+			longest = max(longest, run)
+		} else {
+			run = 0
+		}
+	}
+	fence := strings.Repeat("`", max(3, longest+1))
+	return fence + "\n" + strings.TrimRight(text, "\n") + "\n" + fence + "\n"
 }

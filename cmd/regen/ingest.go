@@ -10,10 +10,12 @@ import (
 	"github.com/regen-registry/regen/ingest"
 	"github.com/regen-registry/regen/ingest/github"
 	"github.com/regen-registry/regen/internal/progress"
+	"github.com/regen-registry/regen/moddocs"
 )
 
 // ghFlags are the flags of every command that talks to GitHub (ingest,
-// add, discover).
+// add, discover), and of the module documentation extraction that follows
+// module ingest.
 type ghFlags struct {
 	data      string
 	githubURL string
@@ -21,9 +23,20 @@ type ghFlags struct {
 	tokenEnv  string
 	jobs      int
 	rate      float64
+	noDocs    bool
+	docsDir   string
+	licenses  []string
 }
 
+// register adds the flags to cmd, with --data required.
 func (f *ghFlags) register(cmd *cobra.Command) {
+	f.registerOptional(cmd)
+	_ = cmd.MarkFlagRequired("data")
+}
+
+// registerOptional adds the flags to cmd without making --data required,
+// for commands that check it themselves.
+func (f *ghFlags) registerOptional(cmd *cobra.Command) {
 	fl := cmd.Flags()
 	fl.StringVar(&f.data, "data", "", "registry data folder (required)")
 	fl.StringVar(&f.githubURL, "github-url", github.DefaultWebURL, "GitHub base URL for web pages, feeds, release downloads and git")
@@ -31,7 +44,9 @@ func (f *ghFlags) register(cmd *cobra.Command) {
 	fl.StringVar(&f.tokenEnv, "token-env", "GITHUB_TOKEN", "environment variable holding a GitHub token (optional; sent only to the GitHub hosts)")
 	fl.IntVar(&f.jobs, "jobs", ingest.DefaultJobs, "entries processed at once")
 	fl.Float64Var(&f.rate, "rate", ingest.DefaultRate, "requests per second per host (negative: no limit)")
-	_ = cmd.MarkFlagRequired("data")
+	fl.BoolVar(&f.noDocs, "no-docs", false, "do not extract module documentation")
+	fl.StringVar(&f.docsDir, "docs-dir", "", "module documentation store (default: "+moddocs.DefaultDirName+" beside the data folder)")
+	fl.StringSliceVar(&f.licenses, "licenses", nil, `SPDX licence ids under which module documentation is republished, comma separated; "*" allows all (default: a built-in list of permissive and copyleft licences)`)
 }
 
 // options maps the flags onto ingest.Options.
@@ -44,7 +59,17 @@ func (f *ghFlags) options(g *globals) ingest.Options {
 		Token:        os.Getenv(f.tokenEnv),
 		Rate:         f.rate,
 		Logger:       g.logger(),
+		Docs:         f.docsOptions(),
 	}
+}
+
+// docsOptions maps the documentation flags onto ingest.DocsOptions (nil
+// with --no-docs).
+func (f *ghFlags) docsOptions() *ingest.DocsOptions {
+	if f.noDocs {
+		return nil
+	}
+	return &ingest.DocsOptions{Dir: f.docsDir, Licenses: f.licenses}
 }
 
 // writeSummary prints the summary on stdout (JSON with --json) and turns
@@ -102,6 +127,13 @@ tag we do not have, is unusable, or a periodic full check is due, every tag
 is listed (git ls-remote over HTTP) so nothing beyond the feed's window is
 missed. Provider releases are verified before they are published: signed
 SHA256SUMS (keys/), checksums of every zip, h1: hashes.
+
+The documentation of each module version (README, inputs, outputs, …) is
+extracted from its commit into the docs store (--docs-dir, by default
+registry-docs beside the data folder), once: versions the store lacks are
+extracted on every run until it has them. Whether it may be republished
+follows the licence allowlist (--licenses, or licenses in regen.yaml).
+Extraction problems are warnings; they never hold back a version.
 
 Poll state (feed validators, back-off of failed versions) is kept in
 DIR/.regen/ingest-state/; change events are appended to DIR/events/.
