@@ -33,8 +33,9 @@ type discoveryState struct {
 	c       *discovery.Collector
 	docs    *moddocs.Store
 	systems map[string][]string // lower-cased "ns/name" → target systems
-	saved   map[string][]byte   // the previous build's summaries by entry key
-	pending sync.WaitGroup      // data entries not yet processed
+	savedMu sync.Mutex
+	saved   map[string][]byte // the previous build's summaries by entry key (restored ones removed)
+	pending sync.WaitGroup    // data entries not yet processed
 }
 
 // newDiscoveryState prepares the collector; the events log and download
@@ -139,7 +140,10 @@ func (d *discoveryState) moduleInput(in *inputDigest, a regdata.ModuleAddr) erro
 // restore adds a reused entry's saved summary; false means there is none
 // and the entry must be regenerated.
 func (d *discoveryState) restore(key string) (bool, error) {
+	d.savedMu.Lock()
 	line, ok := d.saved[key]
+	delete(d.saved, key) // parsed once; its memory goes back to the heap
+	d.savedMu.Unlock()
 	if !ok {
 		return false, nil
 	}
@@ -195,16 +199,9 @@ func (d *discoveryState) provider(a regdata.ProviderAddr, f *regdata.ProviderFil
 // documents.
 func (d *discoveryState) global(put func(generator.File) error) error {
 	d.pending.Wait()
-	files, err := d.c.Finish()
-	if err != nil {
-		return err
-	}
-	for _, f := range files {
-		if err := put(generator.File{Path: f.Path, Body: f.Data, Class: f.Class}); err != nil {
-			return err
-		}
-	}
-	return nil
+	return d.c.FinishTo(func(f discovery.File) error {
+		return put(generator.File{Path: f.Path, Body: f.Data, Class: f.Class})
+	})
 }
 
 // writeSaved writes the summaries for the next build, atomically, into the

@@ -43,7 +43,7 @@ type keyFile struct {
 	sum  [sha256.Size]byte
 
 	once  sync.Once
-	id    string
+	ids   []string
 	idErr error
 }
 
@@ -127,11 +127,11 @@ func (c *keyCache) provider(a regdata.ProviderAddr) ([]*keyFile, error) {
 func keys(files []*keyFile) ([]regdata.Key, error) {
 	out := make([]regdata.Key, 0, len(files))
 	for _, f := range files {
-		f.once.Do(func() { f.id, f.idErr = regdata.ParseKey(f.data) })
+		f.once.Do(func() { f.ids, f.idErr = regdata.ParseKeys(f.data) })
 		if f.idErr != nil {
 			return nil, &regdata.FileError{Path: f.path, Err: f.idErr}
 		}
-		out = append(out, regdata.Key{Path: f.path, Armored: string(f.data), KeyID: f.id})
+		out = append(out, regdata.Key{Path: f.path, Armored: string(f.data), KeyID: f.ids[0], KeyIDs: f.ids})
 	}
 	return out, nil
 }

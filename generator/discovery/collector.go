@@ -134,18 +134,31 @@ func (c *Collector) AddProvider(in ProviderInput) error {
 // Listing pages hold search.DefaultLimit items; every other page is
 // answered from the search index (serve/query, an edge worker).
 func (c *Collector) Finish() ([]File, error) {
+	var files []File
+	if err := c.FinishTo(func(f File) error { files = append(files, f); return nil }); err != nil {
+		return nil, err
+	}
+	sortFiles(files)
+	return files, nil
+}
+
+// FinishTo is Finish handing each document to put as soon as it is
+// rendered, in no particular order, so that the registry-wide documents
+// (some are tens of MB) are not all held at once. It stops at put's first
+// error.
+func (c *Collector) FinishTo(put func(File) error) (err error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	slices.SortFunc(c.modules, func(a, b moduleSummary) int { return strings.Compare(a.row.Key(), b.row.Key()) })
 	slices.SortFunc(c.providers, func(a, b providerSummary) int { return strings.Compare(a.row.Key(), b.row.Key()) })
 	for i := 1; i < len(c.modules); i++ {
 		if c.modules[i].row.Key() == c.modules[i-1].row.Key() {
-			return nil, fmt.Errorf("discovery: module %s added twice (or two addresses differing only in case)", c.modules[i].row.Key())
+			return fmt.Errorf("discovery: module %s added twice (or two addresses differing only in case)", c.modules[i].row.Key())
 		}
 	}
 	for i := 1; i < len(c.providers); i++ {
 		if c.providers[i].row.Key() == c.providers[i-1].row.Key() {
-			return nil, fmt.Errorf("discovery: provider %s added twice (or two addresses differing only in case)", c.providers[i].row.Key())
+			return fmt.Errorf("discovery: provider %s added twice (or two addresses differing only in case)", c.providers[i].row.Key())
 		}
 	}
 	if c.o.Now.IsZero() {
@@ -174,56 +187,64 @@ func (c *Collector) Finish() ([]File, error) {
 	}
 	ix := search.Build(rows, provRows, search.BuildOptions{Built: c.o.Now, ShardBytes: c.o.SearchShardBytes})
 
-	var files []File
+	seen := map[string]bool{}
+	var putErr error
 	add := func(p string, data []byte, class manifest.Class) {
-		files = append(files, File{Path: p, Data: data, Class: class})
+		if putErr != nil {
+			return
+		}
+		if seen[p] {
+			putErr = fmt.Errorf("discovery: two documents at %s", p)
+			return
+		}
+		seen[p] = true
+		putErr = put(File{Path: p, Data: data, Class: class})
 	}
+	defer func() {
+		if err == nil {
+			err = putErr
+		}
+	}()
 	idxFiles, err := ix.Files(c.o.DocShardSize)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	for _, f := range idxFiles {
 		add(f.Path, f.Data, manifest.ClassListing)
 	}
 	if err := c.listings(ix, add); err != nil {
-		return nil, err
+		return err
 	}
 	for _, m := range c.modules {
 		a := regdata.ModuleAddr{Namespace: m.row.Namespace, Name: m.row.Name, System: m.row.Provider}
 		p, err := DownloadsSummaryPath(a)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		data, err := RenderDownloadsSummary(a.String(), downloads[m.key()])
 		if err != nil {
-			return nil, err
+			return err
 		}
 		add(p, data, manifest.ClassListing)
 	}
 	if err := c.docsIndexes(add); err != nil {
-		return nil, err
+		return err
 	}
 	feed, err := c.searchFeed()
 	if err != nil {
-		return nil, err
+		return err
 	}
 	add(search.FeedPath, feed, manifest.ClassListing)
 	ff, err := feeds.Build(c.o.Events, feeds.Options{
 		Now: c.o.Now, BaseURL: c.o.BaseURL, Title: c.o.Title, Published: c.published(),
 	})
 	if err != nil {
-		return nil, err
+		return err
 	}
 	for _, f := range ff {
 		add(f.Path, f.Data, manifest.ClassListing)
 	}
-	sortFiles(files)
-	for i := 1; i < len(files); i++ {
-		if files[i].Path == files[i-1].Path {
-			return nil, fmt.Errorf("discovery: two documents at %s", files[i].Path)
-		}
-	}
-	return files, nil
+	return nil
 }
 
 // listings renders the default pages of every listing.
