@@ -47,6 +47,41 @@ function atoi(s) {
   return n;
 }
 
+/** MAX_OFFSET bounds the offset parameter (serve/query's maxOffset). */
+const MAX_OFFSET = 1000000000n;
+
+/**
+ * parseOffset reads the offset parameter: a decimal integer from 0 to
+ * MAX_OFFSET (serve/query's parseOffset, messages included).
+ * @param {string} s
+ * @returns {bigint}
+ */
+function parseOffset(s) {
+  if (/^[+-]?[0-9]+$/.test(s)) {
+    const n = atoi(s);
+    if (n !== null && n >= 0n && n <= MAX_OFFSET) return n;
+    if ((n !== null && n > MAX_OFFSET) || (n === null && !s.startsWith("-"))) {
+      throw new BadParam(`parameter "offset" must be at most ${MAX_OFFSET}, not ${goQuote(s)}`);
+    }
+  }
+  throw new BadParam(`parameter "offset" must be an integer of at least 0, not ${goQuote(s)}`);
+}
+
+/**
+ * parseLimit reads the limit parameter: a decimal integer of at least 1,
+ * capped at MAX_LIMIT, numbers beyond int64 included (serve/query's
+ * parseLimit).
+ * @param {string} s
+ * @returns {number}
+ */
+function parseLimit(s) {
+  if (/^[+-]?[0-9]+$/.test(s)) {
+    const n = BigInt(s);
+    if (n >= 1n) return n > BigInt(MAX_LIMIT) ? MAX_LIMIT : Number(n);
+  }
+  throw new BadParam(`parameter "limit" must be an integer of at least 1, not ${goQuote(s)}`);
+}
+
 /** BOOLS are the spellings Go's strconv.ParseBool accepts. */
 const BOOLS = new Map([
   ["1", true], ["t", true], ["T", true], ["TRUE", true], ["true", true], ["True", true],
@@ -71,13 +106,8 @@ export function parseParams(raw) {
   for (const k of ["q", "namespace", "provider", "verified", "offset", "limit"]) {
     if (utf8Len(get(k)) > MAX_PARAM) throw new BadParam(`parameter ${goQuote(k)} is longer than ${MAX_PARAM} bytes`);
   }
-  const num = (k, min) => {
-    const n = atoi(get(k));
-    if (n === null || n < BigInt(min)) throw new BadParam(`parameter ${goQuote(k)} must be an integer of at least ${min}, not ${goQuote(get(k))}`);
-    return n;
-  };
-  if (v.has("offset")) p.offset = num("offset", 0);
-  if (v.has("limit")) p.limit = Number(num("limit", 1) > BigInt(MAX_LIMIT) ? BigInt(MAX_LIMIT) : num("limit", 1));
+  if (v.has("offset")) p.offset = parseOffset(get("offset"));
+  if (v.has("limit")) p.limit = parseLimit(get("limit"));
   if (v.has("verified")) {
     const b = BOOLS.get(get("verified"));
     if (b === undefined) throw new BadParam(`parameter "verified" must be true or false, not ${goQuote(get("verified"))}`);
