@@ -200,6 +200,36 @@ func (s *Store) Get(ctx context.Context, addr regdata.ModuleAddr, version string
 	return s.Object(ctx, e.Object)
 }
 
+// Getter returns Get for one module's versions, reading the module's
+// index once and each object once: versions sharing a Doc (the common
+// case) share the decoded value, which callers must not modify. Unlike
+// Store, the getter is not safe for concurrent use.
+func (s *Store) Getter(ctx context.Context, addr regdata.ModuleAddr) (func(version string) (*Doc, error), error) {
+	idx, err := s.Index(ctx, addr)
+	if err != nil {
+		return nil, err
+	}
+	objects := map[string]*Doc{}
+	return func(version string) (*Doc, error) {
+		e, ok := idx[version]
+		if !ok {
+			return nil, fmt.Errorf("%s %s: %w", addr, version, ErrNotFound)
+		}
+		if e.Object == "" {
+			return nil, &RecordedError{Message: e.Error}
+		}
+		if d, ok := objects[e.Object]; ok {
+			return d, nil
+		}
+		d, err := s.Object(ctx, e.Object)
+		if err != nil {
+			return nil, err
+		}
+		objects[e.Object] = d
+		return d, nil
+	}, nil
+}
+
 // Object reads the Doc stored under hash, checking the content against it.
 func (s *Store) Object(ctx context.Context, hash string) (*Doc, error) {
 	if err := ctx.Err(); err != nil {

@@ -257,3 +257,38 @@ func TestDefaultDir(t *testing.T) {
 		t.Errorf("DefaultDir = %q", got)
 	}
 }
+
+func TestStoreGetterSharesObjects(t *testing.T) {
+	ctx := context.Background()
+	s := NewStore(t.TempDir(), fixedClock)
+	a := regdata.ModuleAddr{Namespace: "acme", Name: "vpc", System: "aws"}
+	d := &Doc{Format: Format, Root: Module{Readme: "# vpc"}}
+	for _, v := range []string{"v1.0.0", "v1.1.0"} {
+		if _, err := s.Put(ctx, a, v, "c0ffee", d); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := s.PutError(ctx, a, "v0.1.0", "dead", errors.New("gone")); err != nil {
+		t.Fatal(err)
+	}
+	get, err := s.Getter(ctx, a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d1, err1 := get("v1.0.0")
+	d2, err2 := get("v1.1.0")
+	if err1 != nil || err2 != nil || d1 != d2 || d1.Root.Readme != "# vpc" {
+		t.Errorf("versions sharing a Doc: %v %v %p %p", err1, err2, d1, d2)
+	}
+	var rec *RecordedError
+	if _, err := get("v0.1.0"); !errors.As(err, &rec) {
+		t.Errorf("recorded error: %v", err)
+	}
+	if _, err := get("v9.9.9"); !errors.Is(err, ErrNotFound) {
+		t.Errorf("missing version: %v", err)
+	}
+	want, err := s.Get(ctx, a, "v1.1.0")
+	if err != nil || want.Root.Readme != d2.Root.Readme {
+		t.Errorf("Get and Getter disagree: %v", err)
+	}
+}

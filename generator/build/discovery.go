@@ -158,7 +158,11 @@ func (d *discoveryState) module(ctx context.Context, a regdata.ModuleAddr, f *re
 		return nil
 	}
 	in.Systems = d.systems[systemsKey(a)]
-	docs := discovery.StoreDocs(func(version string) (*moddocs.Doc, error) { return d.docs.Get(ctx, a, version) })
+	get, err := d.docs.Getter(ctx, a)
+	if err != nil {
+		return fmt.Errorf("module docs: %w", err)
+	}
+	docs := discovery.StoreDocs(get)
 	latest, err := docs(in.Versions[discovery.LatestVersion(in.Versions)])
 	if err != nil {
 		return fmt.Errorf("module docs: %w", err)
