@@ -159,3 +159,47 @@ func TestDiscoveryToggleRebuildsInFull(t *testing.T) {
 		t.Error(err)
 	}
 }
+
+// TestDiscoveryHostileData checks that data the protocols accept never
+// fails the discovery API: build metadata in versions, members of the wrong
+// type, bad dates, modules and providers without publishable versions.
+func TestDiscoveryHostileData(t *testing.T) {
+	data := t.TempDir()
+	write := func(rel, body string) {
+		p := filepath.Join(data, filepath.FromSlash(rel))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("modules/a/acme/net/aws.json", `{"description": 42, "verified": "yes", "versions": [
+		{"version": "v1.0.0+build.5", "commit": "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", "discovered": "yesterday"},
+		{"version": "1.0", "discovered": "2026-01-01T00:00:00Z"},
+		{"version": "v2.0.0-rc.1"},
+		{"version": "v3.0.0/../../x"},
+		{"version": "v4.0.0\u0000"}]}`)
+	write("modules/a/acme/empty/aws.json", `{"versions": []}`)
+	write("modules/a/acme/pre/google.json", `{"versions": [{"version": "v0.1.0-alpha"}]}`)
+	write("providers/a/acme/nothing.json", `{"versions": []}`)
+	out := filepath.Join(t.TempDir(), "out")
+	s := mustBuild(t, discoveryOptions(data, out))
+	if s.Dropped != 2 {
+		t.Errorf("dropped %d versions, want the 2 unparsable ones", s.Dropped)
+	}
+	for _, p := range []string{
+		"v1/modules/acme/net/aws/1.0.0+build.5/index.json",
+		"v1/modules/acme/net/aws/2.0.0-rc.1/index.json",
+		"v1/modules/acme/pre/google/index.json",
+		"v1/modules/acme/empty/aws/versions",
+	} {
+		if _, err := os.Stat(filepath.Join(out, filepath.FromSlash(p))); err != nil {
+			t.Errorf("%s: %v", p, err)
+		}
+	}
+	b, err := os.ReadFile(filepath.Join(out, "v1/modules/index.json"))
+	if err != nil || strings.Contains(string(b), "acme/empty") || !strings.Contains(string(b), "acme/net/aws") {
+		t.Errorf("v1/modules lists %s (%v); want net, not the module without versions", b, err)
+	}
+}

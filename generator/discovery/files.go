@@ -30,6 +30,13 @@ const (
 	downloadsSummaryDoc = "downloads/summary"
 )
 
+// versionSegment reports whether a normalised version may be a path
+// segment: safeSegment plus "+" for build metadata, as the protocol
+// documents allow (package generator).
+func versionSegment(v string) bool {
+	return safeSegment(strings.ReplaceAll(v, "+", "-"))
+}
+
 // safeSegment is regdata.SafeSegment without its regular expression (it
 // runs for every version of every module).
 func safeSegment(s string) bool {
@@ -75,7 +82,7 @@ func ModuleVersionDetailPath(a regdata.ModuleAddr, version string) (string, erro
 	if err != nil {
 		return "", fmt.Errorf("module %s: %w", a, err)
 	}
-	if !safeSegment(version) {
+	if !versionSegment(version) {
 		return "", fmt.Errorf("module %s: version %q is not usable in a path", a, version)
 	}
 	return path.Join("v1/modules", p, version, manifest.DirIndex), nil
@@ -150,7 +157,7 @@ func ModuleFiles(in ModuleInput, docs DocsFunc) ([]File, error) {
 		if i == latest {
 			add(path.Join("v1/modules", base, manifest.DirIndex), detail, manifest.ClassIndex)
 		}
-		if !safeSegment(v.Version) {
+		if !versionSegment(v.Version) {
 			return nil, fmt.Errorf("module %s: version %q is not usable in a path", in.Addr, v.Version)
 		}
 		vp := path.Join("v1/modules", base, v.Version, manifest.DirIndex)
@@ -195,7 +202,7 @@ func ProviderFiles(in ProviderInput) ([]File, error) {
 	}
 	var files []File
 	for _, v := range in.Versions {
-		if !safeSegment(v.Version) {
+		if !versionSegment(v.Version) {
 			return nil, fmt.Errorf("provider %s: version %q is not usable in a path", in.Addr, v.Version)
 		}
 		doc := DocsProviderVersion{
