@@ -138,7 +138,7 @@ func (d *discoveryState) moduleInput(in *inputDigest, a regdata.ModuleAddr) erro
 }
 
 // restore adds a reused entry's saved summary; false means there is none
-// and the entry must be regenerated.
+// (or it is damaged) and the entry must be regenerated.
 func (d *discoveryState) restore(key string) (bool, error) {
 	d.savedMu.Lock()
 	line, ok := d.saved[key]
@@ -147,7 +147,11 @@ func (d *discoveryState) restore(key string) (bool, error) {
 	if !ok {
 		return false, nil
 	}
-	return true, d.c.AddSaved(line)
+	if err := d.c.AddSaved(line); err != nil {
+		// A damaged cache line costs a regeneration, not the build.
+		return false, nil
+	}
+	return true, nil
 }
 
 // module renders a module's discovery documents and records its summary.

@@ -203,3 +203,28 @@ func TestDiscoveryHostileData(t *testing.T) {
 		t.Errorf("v1/modules lists %s (%v); want net, not the module without versions", b, err)
 	}
 }
+
+// TestDiscoveryDamagedSavedState checks that a damaged saved line costs a
+// regeneration of its entry, not the build.
+func TestDiscoveryDamagedSavedState(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "out")
+	mustBuild(t, discoveryOptions(testData, out))
+	want := contents(snapshot(t, out))
+	p := filepath.Join(out, filepath.FromSlash(discovery.SavedPath))
+	b, err := os.ReadFile(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(string(b), "\n")
+	lines[1] = lines[1][:len(lines[1])/2] // cut a module's line in half
+	if err := os.WriteFile(p, []byte(strings.Join(lines, "\n")), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	s := mustBuild(t, discoveryOptions(testData, out))
+	if s.Full || s.Regenerated != 2 {
+		t.Errorf("rebuild with a damaged line: %+v, want that entry and the global one regenerated", s)
+	}
+	if d := cmp.Diff(want, contents(snapshot(t, out))); d != "" {
+		t.Errorf("tree differs after the repair:\n%s", d)
+	}
+}

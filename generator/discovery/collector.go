@@ -10,6 +10,8 @@ import (
 	"sync"
 	"time"
 
+	"golang.org/x/sync/errgroup"
+
 	"github.com/regen-registry/regen/generator/feeds"
 	"github.com/regen-registry/regen/generator/search"
 	"github.com/regen-registry/regen/manifest"
@@ -146,7 +148,7 @@ func (c *Collector) Finish() ([]File, error) {
 // rendered, in no particular order, so that the registry-wide documents
 // (some are tens of MB) are not all held at once. It stops at put's first
 // error.
-func (c *Collector) FinishTo(put func(File) error) (err error) {
+func (c *Collector) FinishTo(put func(File) error) error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	slices.SortFunc(c.modules, func(a, b moduleSummary) int { return strings.Compare(a.row.Key(), b.row.Key()) })
@@ -177,19 +179,12 @@ func (c *Collector) FinishTo(put func(File) error) (err error) {
 		}
 	}
 
-	rows := make([]search.Module, len(c.modules))
-	for i, m := range c.modules {
-		rows[i] = m.row
-	}
-	provRows := make([]search.Provider, len(c.providers))
-	for i, p := range c.providers {
-		provRows[i] = p.row
-	}
-	ix := search.Build(rows, provRows, search.BuildOptions{Built: c.o.Now, ShardBytes: c.o.SearchShardBytes})
-
 	seen := map[string]bool{}
+	var putMu sync.Mutex
 	var putErr error
 	add := func(p string, data []byte, class manifest.Class) {
+		putMu.Lock()
+		defer putMu.Unlock()
 		if putErr != nil {
 			return
 		}
@@ -200,11 +195,29 @@ func (c *Collector) FinishTo(put func(File) error) (err error) {
 		seen[p] = true
 		putErr = put(File{Path: p, Data: data, Class: class})
 	}
-	defer func() {
-		if err == nil {
-			err = putErr
-		}
-	}()
+	// The documents made from the search index and the others render in
+	// parallel; put is called under a lock.
+	var g errgroup.Group
+	g.Go(func() error { return c.indexDocuments(add, downloads) })
+	g.Go(func() error { return c.otherDocuments(add) })
+	if err := g.Wait(); err != nil {
+		return err
+	}
+	return putErr
+}
+
+// indexDocuments renders the search index, the listing pages answered
+// from it and the downloads summaries.
+func (c *Collector) indexDocuments(add func(string, []byte, manifest.Class), downloads map[string]stats.Summary) error {
+	rows := make([]search.Module, len(c.modules))
+	for i, m := range c.modules {
+		rows[i] = m.row
+	}
+	provRows := make([]search.Provider, len(c.providers))
+	for i, p := range c.providers {
+		provRows[i] = p.row
+	}
+	ix := search.Build(rows, provRows, search.BuildOptions{Built: c.o.Now, ShardBytes: c.o.SearchShardBytes})
 	idxFiles, err := ix.Files(c.o.DocShardSize)
 	if err != nil {
 		return err
@@ -227,6 +240,12 @@ func (c *Collector) FinishTo(put func(File) error) (err error) {
 		}
 		add(p, data, manifest.ClassListing)
 	}
+	return nil
+}
+
+// otherDocuments renders the OpenTofu docs indexes, the search feed and
+// the release and change feeds.
+func (c *Collector) otherDocuments(add func(string, []byte, manifest.Class)) error {
 	if err := c.docsIndexes(add); err != nil {
 		return err
 	}

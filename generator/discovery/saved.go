@@ -125,13 +125,11 @@ func ReadSaved(r io.Reader) (map[string][]byte, error) {
 			}
 			continue
 		}
-		var k struct {
-			Key string `json:"key"`
-		}
-		if err := json.Unmarshal(line, &k); err != nil || k.Key == "" {
+		key := savedKey(line)
+		if key == "" {
 			return nil, fmt.Errorf("reading discovery state line %d: no key", n)
 		}
-		out[k.Key] = bytes.Clone(line)
+		out[key] = bytes.Clone(line)
 	}
 	if err := sc.Err(); err != nil {
 		return nil, fmt.Errorf("reading discovery state: %w", err)
@@ -140,6 +138,25 @@ func ReadSaved(r io.Reader) (map[string][]byte, error) {
 		return nil, fmt.Errorf("reading discovery state: %w (empty)", ErrSavedFormat)
 	}
 	return out, nil
+}
+
+// savedKey returns a saved line's key: read from the `{"key":"…",` that
+// WriteSaved puts first when it holds no escapes, else by decoding the line
+// ("" when it has none).
+func savedKey(line []byte) string {
+	const prefix = `{"key":"`
+	if rest, ok := bytes.CutPrefix(line, []byte(prefix)); ok {
+		if i := bytes.IndexByte(rest, '"'); i > 0 && bytes.IndexByte(rest[:i], '\\') < 0 {
+			return string(rest[:i])
+		}
+	}
+	var k struct {
+		Key string `json:"key"`
+	}
+	if err := json.Unmarshal(line, &k); err != nil {
+		return ""
+	}
+	return k.Key
 }
 
 // AddSaved restores one entry from a line ReadSaved returned, as if it
