@@ -2,6 +2,7 @@ package generator
 
 import (
 	"bytes"
+	"cmp"
 	"fmt"
 	"net/url"
 	"strings"
@@ -88,27 +89,21 @@ func ModuleLocation(addr regdata.ModuleAddr, repository string, v regdata.Module
 // ModuleRepository returns a module's git address: repository when set,
 // else <GitHubURL>/<namespace>/terraform-<system>-<name>.
 func ModuleRepository(addr regdata.ModuleAddr, repository string, opts Options) string {
-	if repository != "" {
-		return repository
-	}
-	return githubBase(opts) + "/" + addr.Namespace + "/" + addr.Repo()
+	return repositoryOr(repository, addr.Namespace, addr.Repo(), opts)
 }
 
 // ProviderRepository returns a provider's repository: repository when
 // set, else <GitHubURL>/<namespace>/terraform-provider-<type>.
 func ProviderRepository(addr regdata.ProviderAddr, repository string, opts Options) string {
+	return repositoryOr(repository, addr.Namespace, addr.Repo(), opts)
+}
+
+// repositoryOr is repository, else <GitHubURL>/<namespace>/<repo>.
+func repositoryOr(repository, namespace, repo string, opts Options) string {
 	if repository != "" {
 		return repository
 	}
-	return githubBase(opts) + "/" + addr.Namespace + "/terraform-provider-" + addr.Type
-}
-
-func githubBase(opts Options) string {
-	gh := opts.GitHubURL
-	if gh == "" {
-		gh = DefaultGitHubURL
-	}
-	return strings.TrimRight(gh, "/")
+	return strings.TrimRight(cmp.Or(opts.GitHubURL, DefaultGitHubURL), "/") + "/" + namespace + "/" + repo
 }
 
 // prerelease reports whether a normalised version has a pre-release part.

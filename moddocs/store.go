@@ -144,6 +144,29 @@ func (s *Store) Index(ctx context.Context, addr regdata.ModuleAddr) (map[string]
 	return idx.Versions, nil
 }
 
+// IndexDigest returns the hex sha256 of a module's index file, "" when
+// the module has none: it changes whenever any version's docs do, so a
+// build can tell whether a module's documentation changed without
+// reading its objects.
+func (s *Store) IndexDigest(ctx context.Context, addr regdata.ModuleAddr) (string, error) {
+	if err := ctx.Err(); err != nil {
+		return "", err
+	}
+	rel, err := IndexPath(addr)
+	if err != nil {
+		return "", err
+	}
+	data, err := os.ReadFile(s.abs(rel))
+	if errors.Is(err, fs.ErrNotExist) {
+		return "", nil
+	}
+	if err != nil {
+		return "", fmt.Errorf("reading %s: %w", rel, err)
+	}
+	sum := sha256.Sum256(data)
+	return hex.EncodeToString(sum[:]), nil
+}
+
 func (s *Store) readIndex(rel string) (*moduleIndex, error) {
 	data, err := os.ReadFile(s.abs(rel))
 	if errors.Is(err, fs.ErrNotExist) {

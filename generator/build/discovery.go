@@ -1,11 +1,10 @@
 package build
 
 import (
+	"bytes"
+	"cmp"
 	"context"
-	"crypto/sha256"
-	"errors"
 	"fmt"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -29,13 +28,13 @@ const discoveryOptionsTag = "+discovery/1"
 // documents and feeds the Collector; the global entry renders the
 // registry-wide documents once every data entry is done.
 type discoveryState struct {
-	o       Options
-	c       *discovery.Collector
-	docs    *moddocs.Store
-	systems map[string][]string // lower-cased "ns/name" → target systems
-	savedMu sync.Mutex
-	saved   map[string][]byte // the previous build's summaries by entry key (restored ones removed)
-	pending sync.WaitGroup    // data entries not yet processed
+	c         *discovery.Collector
+	docs      *moddocs.Store
+	systems   discovery.Systems
+	downloads func(entry string) stats.Summary // nil: no counts
+	savedMu   sync.Mutex
+	saved     map[string][]byte // the previous build's summaries by entry key (restored ones removed)
+	pending   sync.WaitGroup    // data entries not yet processed
 }
 
 // newDiscoveryState prepares the collector; the events log and download
@@ -66,15 +65,11 @@ func newDiscoveryState(ctx context.Context, o Options, gen generator.Options, en
 	copts := discovery.Options{
 		Now:     now,
 		BaseURL: strings.TrimRight(gen.BaseURL, "/"),
-		Title:   cmpOr(o.Title, gen.Hostname, "regen registry"),
+		Title:   cmp.Or(o.Title, gen.Hostname, "regen registry"),
 		Events:  evs,
 	}
 	if counters != nil {
 		copts.Downloads = func(entry string) stats.Summary { return counters.Summary(entry, countsAt) }
-	}
-	docsDir := o.DocsDir
-	if docsDir == "" {
-		docsDir = moddocs.DefaultDir(o.Data)
 	}
 	var mods []regdata.ModuleAddr
 	for _, e := range entries {
@@ -83,20 +78,11 @@ func newDiscoveryState(ctx context.Context, o Options, gen generator.Options, en
 		}
 	}
 	return &discoveryState{
-		o:       o,
-		c:       discovery.NewCollector(copts),
-		docs:    moddocs.NewStore(docsDir, nil),
-		systems: discovery.SystemsByName(mods),
+		c:         discovery.NewCollector(copts),
+		docs:      moddocs.NewStore(cmp.Or(o.DocsDir, moddocs.DefaultDir(o.Data)), nil),
+		systems:   discovery.SystemsByName(mods),
+		downloads: copts.Downloads,
 	}, nil
-}
-
-func cmpOr(vals ...string) string {
-	for _, v := range vals {
-		if v != "" {
-			return v
-		}
-	}
-	return ""
 }
 
 // loadSaved reads the previous build's summaries; an error means the
@@ -111,47 +97,25 @@ func (d *discoveryState) loadSaved(out string) error {
 	return err
 }
 
-// systemsKey is the key of SystemsByName's map for a module.
-func systemsKey(a regdata.ModuleAddr) string {
-	return strings.ToLower(a.Namespace + "/" + a.Name)
-}
-
-// moduleInput adds to an entry's Input what its discovery documents
-// depend on besides the data file: the target systems published under the
-// same name and the module's docs-store index.
-func (d *discoveryState) moduleInput(in *inputDigest, a regdata.ModuleAddr) error {
-	fmt.Fprintf(in.h, "systems %s\n", strings.Join(d.systems[systemsKey(a)], ","))
-	rel, err := moddocs.IndexPath(a)
+// moduleInput is what a module entry's discovery documents depend on
+// besides its data file, for the entry's Input: the target systems
+// published under the same name and the digest of its docs-store index.
+func (d *discoveryState) moduleInput(ctx context.Context, a regdata.ModuleAddr) (string, error) {
+	docs, err := d.docs.IndexDigest(ctx, a)
 	if err != nil {
-		return nil // rejected later, with the entry's own error
+		return "", fmt.Errorf("the docs store: %w", err)
 	}
-	b, err := os.ReadFile(filepath.Join(d.docs.Dir(), filepath.FromSlash(rel)))
-	switch {
-	case errors.Is(err, fs.ErrNotExist):
-		fmt.Fprintf(in.h, "docs none\n")
-	case err != nil:
-		return fmt.Errorf("reading the docs store: %w", err)
-	default:
-		fmt.Fprintf(in.h, "docs %x\n", sha256.Sum256(b))
-	}
-	return nil
+	return fmt.Sprintf("systems %s\ndocs %s\n", strings.Join(d.systems.Of(a), ","), docs), nil
 }
 
 // restore adds a reused entry's saved summary; false means there is none
-// (or it is damaged) and the entry must be regenerated.
-func (d *discoveryState) restore(key string) (bool, error) {
+// or it is damaged (a regeneration, not a failed build).
+func (d *discoveryState) restore(key string) bool {
 	d.savedMu.Lock()
 	line, ok := d.saved[key]
 	delete(d.saved, key) // parsed once; its memory goes back to the heap
 	d.savedMu.Unlock()
-	if !ok {
-		return false, nil
-	}
-	if err := d.c.AddSaved(line); err != nil {
-		// A damaged cache line costs a regeneration, not the build.
-		return false, nil
-	}
-	return true, nil
+	return ok && d.c.AddSaved(line) == nil
 }
 
 // module renders a module's discovery documents and records its summary.
@@ -161,7 +125,10 @@ func (d *discoveryState) module(ctx context.Context, a regdata.ModuleAddr, f *re
 	if len(in.Versions) == 0 {
 		return nil
 	}
-	in.Systems = d.systems[systemsKey(a)]
+	in.Systems = d.systems.Of(a)
+	if d.downloads != nil {
+		in.Downloads = d.downloads(a.Key())
+	}
 	get, err := d.docs.Getter(ctx, a)
 	if err != nil {
 		return fmt.Errorf("module docs: %w", err)
@@ -176,10 +143,8 @@ func (d *discoveryState) module(ctx context.Context, a regdata.ModuleAddr, f *re
 	if err != nil {
 		return err
 	}
-	for _, f := range files {
-		if err := put(generator.File{Path: f.Path, Body: f.Data, Class: f.Class}); err != nil {
-			return err
-		}
+	if err := putAll(files, put); err != nil {
+		return err
 	}
 	return d.c.AddModule(in)
 }
@@ -191,48 +156,45 @@ func (d *discoveryState) provider(a regdata.ProviderAddr, f *regdata.ProviderFil
 	if len(in.Versions) == 0 {
 		return nil
 	}
+	if d.downloads != nil {
+		in.Downloads = d.downloads(a.Key())
+	}
 	files, err := discovery.ProviderFiles(in)
 	if err != nil {
 		return err
 	}
-	for _, f := range files {
-		if err := put(generator.File{Path: f.Path, Body: f.Data, Class: f.Class}); err != nil {
-			return err
-		}
+	if err := putAll(files, put); err != nil {
+		return err
 	}
 	return d.c.AddProvider(in)
 }
 
-// global waits for every data entry, then renders the registry-wide
-// documents.
+// putAll hands discovery documents to the build's emitter.
+func putAll(files []discovery.File, put func(generator.File) error) error {
+	for _, f := range files {
+		if err := put(asFile(f)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func asFile(f discovery.File) generator.File {
+	return generator.File{Path: f.Path, Body: f.Data, Class: f.Class}
+}
+
+// global renders the registry-wide documents; every data entry must be
+// done (pending.Wait).
 func (d *discoveryState) global(put func(generator.File) error) error {
-	d.pending.Wait()
-	return d.c.FinishTo(func(f discovery.File) error {
-		return put(generator.File{Path: f.Path, Body: f.Data, Class: f.Class})
-	})
+	return d.c.FinishTo(func(f discovery.File) error { return put(asFile(f)) })
 }
 
 // writeSaved writes the summaries for the next build, atomically, into the
 // tree at root.
 func (d *discoveryState) writeSaved(root string) error {
-	p := filepath.Join(root, filepath.FromSlash(discovery.SavedPath))
-	tmp, err := os.CreateTemp(filepath.Dir(p), "discovery.ndjson.tmp-")
-	if err != nil {
+	var b bytes.Buffer
+	if err := d.c.WriteSaved(&b); err != nil {
 		return fmt.Errorf("writing the discovery state: %w", err)
 	}
-	defer os.Remove(tmp.Name())
-	if err := d.c.WriteSaved(tmp); err != nil {
-		tmp.Close()
-		return fmt.Errorf("writing the discovery state: %w", err)
-	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("writing the discovery state: %w", err)
-	}
-	if err := os.Chmod(tmp.Name(), 0o644); err != nil {
-		return err
-	}
-	if err := os.Rename(tmp.Name(), p); err != nil {
-		return fmt.Errorf("writing the discovery state: %w", err)
-	}
-	return nil
+	return regdata.WriteFileAtomic(filepath.Join(root, filepath.FromSlash(discovery.SavedPath)), b.Bytes(), 0o644)
 }

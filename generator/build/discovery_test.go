@@ -1,6 +1,7 @@
 package build
 
 import (
+	"context"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -11,6 +12,8 @@ import (
 
 	"github.com/regen-registry/regen/generator/discovery"
 	"github.com/regen-registry/regen/manifest"
+	"github.com/regen-registry/regen/moddocs"
+	"github.com/regen-registry/regen/regdata"
 )
 
 func discoveryOptions(data, out string) Options {
@@ -226,5 +229,32 @@ func TestDiscoveryDamagedSavedState(t *testing.T) {
 	}
 	if d := cmp.Diff(want, contents(snapshot(t, out))); d != "" {
 		t.Errorf("tree differs after the repair:\n%s", d)
+	}
+}
+
+// TestDiscoveryDocsChangeRegenerates checks that new documentation in the
+// docs store reaches the module's details on the next build, which
+// regenerates that module alone.
+func TestDiscoveryDocsChangeRegenerates(t *testing.T) {
+	dir := t.TempDir()
+	out := filepath.Join(dir, "out")
+	o := discoveryOptions(testData, out)
+	mustBuild(t, o)
+	store := moddocs.NewStore(o.DocsDir, nil)
+	a := regdata.ModuleAddr{Namespace: "example", Name: "net", System: "aws"}
+	doc := &moddocs.Doc{Format: moddocs.Format, Root: moddocs.Module{
+		ReadmeFile: "README.md", Readme: "# net\n\nA network module.\n",
+		Inputs: []moddocs.Input{{Name: "cidr_block", Type: "string", Required: true}},
+	}}
+	if _, err := store.Put(context.Background(), a, "v1.2.0", strings.Repeat("b", 40), doc); err != nil {
+		t.Fatal(err)
+	}
+	s := mustBuild(t, o)
+	if s.Full || s.Regenerated != 2 {
+		t.Errorf("rebuild after new docs: %+v, want the module and the global entry regenerated", s)
+	}
+	b, err := os.ReadFile(filepath.Join(out, "v1/modules/example/net/aws/1.2.0/index.json"))
+	if err != nil || !strings.Contains(string(b), "cidr_block") || !strings.Contains(string(b), "A network module.") {
+		t.Errorf("1.2.0 detail after new docs: %s %v", b, err)
 	}
 }

@@ -79,4 +79,12 @@ func (d *inputDigest) blacklist(bl *regdata.Blacklist) {
 	fmt.Fprintf(d.h, "blacklist %s\n", b)
 }
 
+// discovery adds what the entry's discovery documents depend on besides
+// its data file ("" when the discovery API is not built).
+func (d *inputDigest) discovery(s string) {
+	if s != "" {
+		fmt.Fprintf(d.h, "discovery %s", s)
+	}
+}
+
 func (d *inputDigest) String() string { return hex.EncodeToString(d.h.Sum(nil)) }

@@ -54,18 +54,20 @@ func (b *builder) process(ctx context.Context, j *job) error {
 	} else {
 		bl = b.bl.module(j.e.mod)
 	}
-	var ierr error
+	var discIn string // what the entry's discovery documents also depend on
+	if b.disc != nil && j.e.kind == kindModule {
+		var err error
+		if discIn, err = b.disc.moduleInput(ctx, j.e.mod); err != nil {
+			return b.bad(j, &regdata.FileError{Path: j.e.rel, Err: err})
+		}
+	}
 	input := func(sum string) string {
 		in := newInput(j.e.rel, sum)
 		for _, k := range kf {
 			in.key(k)
 		}
 		in.blacklist(bl)
-		if b.disc != nil && j.e.kind == kindModule {
-			if err := b.disc.moduleInput(in, j.e.mod); err != nil {
-				ierr = err
-			}
-		}
+		in.discovery(discIn)
 		return in.String()
 	}
 
@@ -85,12 +87,7 @@ func (b *builder) process(ctx context.Context, j *job) error {
 		}
 	}
 	j.input = input(j.dataSum)
-	if ierr != nil {
-		return b.bad(j, &regdata.FileError{Path: j.e.rel, Err: ierr})
-	}
-	if reuse, err := b.reusable(j); err != nil {
-		return b.bad(j, &regdata.FileError{Path: j.e.rel, Err: err})
-	} else if reuse {
+	if b.reusable(j) {
 		b.trustStat(j)
 		return nil
 	}
@@ -190,17 +187,15 @@ func (b *builder) finish(j *job, em *emitter, gerr error) error {
 // Input is unchanged, the entry was not being moved into place when a
 // previous build stopped and, when the discovery API is built, its saved
 // summary was restored.
-func (b *builder) reusable(j *job) (bool, error) {
+func (b *builder) reusable(j *job) bool {
 	if j.old == nil || j.old.input != j.input || b.dirty[j.e.key] {
-		return false, nil
+		return false
 	}
-	if b.disc != nil {
-		if ok, err := b.disc.restore(j.e.key); err != nil || !ok {
-			return false, err
-		}
+	if b.disc != nil && !b.disc.restore(j.e.key) {
+		return false
 	}
 	j.reused, j.files, j.unchanged = true, j.old.files, j.old.files
-	return true, nil
+	return true
 }
 
 // trustStat forgets a data file's stat when the file changed so shortly

@@ -49,7 +49,7 @@ func BenchmarkSynthetic(b *testing.B) {
 		if len(pub) == 0 {
 			continue
 		}
-		mods = append(mods, ModuleInput{Addr: a, Versions: pub, Systems: systems[strings.ToLower(a.Namespace+"/"+a.Name)],
+		mods = append(mods, ModuleInput{Addr: a, Versions: pub, Systems: systems.Of(a),
 			Source:      "https://github.com/" + a.Namespace + "/" + a.Repo(),
 			Description: "Terraform module for " + strings.ReplaceAll(a.Name, "-", " ") + " on " + a.System,
 			Downloads:   stats.Summary{Total: int64((i * 7919) % 100000)}})

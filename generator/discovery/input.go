@@ -134,13 +134,22 @@ func published(discovered string) time.Time {
 	return t.UTC()
 }
 
-// SystemsByName returns, for each lower-cased "namespace/name", the
-// target systems published under it, sorted: the "providers" member of
-// module details. addrs is every module address of the registry.
-func SystemsByName(addrs []regdata.ModuleAddr) map[string][]string {
-	out := map[string][]string{}
+// Systems maps each module namespace and name to the target systems
+// published under it, sorted: the "providers" member of module details.
+type Systems map[string][]string
+
+// systemsKey is a module's key in Systems.
+func systemsKey(a regdata.ModuleAddr) string { return strings.ToLower(a.Namespace + "/" + a.Name) }
+
+// Of returns the target systems published under a's namespace and name.
+func (s Systems) Of(a regdata.ModuleAddr) []string { return s[systemsKey(a)] }
+
+// SystemsByName returns the Systems of a registry; addrs is every module
+// address of the registry.
+func SystemsByName(addrs []regdata.ModuleAddr) Systems {
+	out := Systems{}
 	for _, a := range addrs {
-		k := strings.ToLower(a.Namespace + "/" + a.Name)
+		k := systemsKey(a)
 		if !slices.Contains(out[k], a.System) {
 			out[k] = append(out[k], a.System)
 		}
