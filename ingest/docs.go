@@ -83,16 +83,14 @@ func newDocsStage(o Options) (*docsStage, error) {
 // extracted with older rules), at most Jobs at once across the run.
 // Problems are warnings: documentation never holds back a version. A
 // source that is gone for good is recorded in the store so it is not
-// fetched again; other failures are retried on the next run.
-func (r *runner) moduleDocs(ctx context.Context, entry string, addr regdata.ModuleAddr, repo github.Repo, versions []regdata.ModuleVersion) {
-	if r.docs == nil || len(versions) == 0 {
-		return
-	}
+// fetched again; other failures are retried on the next run. It reports
+// whether every version now has an entry in the store.
+func (r *runner) moduleDocs(ctx context.Context, entry string, addr regdata.ModuleAddr, repo github.Repo, versions []regdata.ModuleVersion) (complete bool) {
 	// One read of the index answers Store.Has for every version.
 	idx, err := r.docs.store.Index(ctx, addr)
 	if err != nil {
 		r.warning(entry, fmt.Sprintf("docs store: %v; documentation not extracted", err))
-		return
+		return false
 	}
 	var todo []regdata.ModuleVersion
 	for _, v := range versions {
@@ -101,7 +99,7 @@ func (r *runner) moduleDocs(ctx context.Context, entry string, addr regdata.Modu
 		}
 	}
 	if len(todo) == 0 {
-		return
+		return true
 	}
 	// After a failure worth retrying (the host is down, the token was
 	// refused), the module's other versions wait for the next run instead
@@ -110,6 +108,7 @@ func (r *runner) moduleDocs(ctx context.Context, entry string, addr regdata.Modu
 		mu      sync.Mutex
 		held    bool
 		skipped int
+		stored  int
 	)
 	var g errgroup.Group
 	g.SetLimit(r.opts.Jobs)
@@ -131,11 +130,13 @@ func (r *runner) moduleDocs(ctx context.Context, entry string, addr regdata.Modu
 			if stop {
 				return nil
 			}
-			if !r.versionDocs(ctx, entry, addr, repo, v) {
-				mu.Lock()
-				held = true
-				mu.Unlock()
+			ok, goOn := r.versionDocs(ctx, entry, addr, repo, v)
+			mu.Lock()
+			if ok {
+				stored++
 			}
+			held = held || !goOn
+			mu.Unlock()
 			return nil
 		})
 	}
@@ -143,13 +144,15 @@ func (r *runner) moduleDocs(ctx context.Context, entry string, addr regdata.Modu
 	if skipped > 0 {
 		r.warning(entry, fmt.Sprintf("docs of %d more version(s) not tried after that failure (retried next run)", skipped))
 	}
+	return stored == len(todo)
 }
 
 // versionDocs fetches, extracts and stores one version's documentation.
-// It returns false after a failure that the module's other versions
-// would meet as well (the repository cannot be fetched, the store cannot
-// be written); a failure of this version alone returns true.
-func (r *runner) versionDocs(ctx context.Context, entry string, addr regdata.ModuleAddr, repo github.Repo, v regdata.ModuleVersion) bool {
+// stored reports that the version now has an entry (docs, or the record
+// that its source is gone); goOn is false after a failure that the
+// module's other versions would meet as well (the repository cannot be
+// fetched, the store cannot be written).
+func (r *runner) versionDocs(ctx context.Context, entry string, addr regdata.ModuleAddr, repo github.Repo, v regdata.ModuleVersion) (stored, goOn bool) {
 	retry := func(format string, args ...any) {
 		if ctx.Err() == nil {
 			r.warning(entry, fmt.Sprintf("docs of %s not extracted (retried next run): ", v.Version)+fmt.Sprintf(format, args...))
@@ -158,32 +161,32 @@ func (r *runner) versionDocs(ctx context.Context, entry string, addr regdata.Mod
 	src, err := moddocs.Fetch(ctx, moddocs.FetchRequest{URL: r.ep.GitURL(repo), Tag: v.Version, Commit: v.Commit, Auth: r.docs.auth})
 	switch {
 	case ctx.Err() != nil:
-		return false
+		return false, false
 	case errors.Is(err, moddocs.ErrSourceGone):
 		if perr := r.docs.store.PutError(ctx, addr, v.Version, v.Commit, err); perr != nil {
 			retry("%v; recording that failed: %v", err, perr)
-			return false
+			return false, false
 		}
 		r.warning(entry, fmt.Sprintf("docs of %s: %v; published without documentation", v.Version, err))
-		return true
+		return true, true
 	case err != nil:
 		retry("%v", err)
-		return false
+		return false, false
 	}
 	x, err := r.docs.extractor()
 	if err != nil {
 		retry("%v", err)
-		return false
+		return false, false
 	}
 	d, err := x.Extract(ctx, src.FS)
 	if err != nil {
 		retry("extracting from commit %s: %v", src.Commit, err)
-		return true
+		return false, true
 	}
 	if _, err := r.docs.store.Put(ctx, addr, v.Version, src.Commit, d); err != nil {
 		retry("storing: %v", err)
-		return false
+		return false, false
 	}
 	r.log.Debug("module docs extracted", "entry", entry, "version", v.Version, "commit", src.Commit, "withheld", d.Withheld)
-	return true
+	return true, true
 }

@@ -154,7 +154,8 @@ func TestModuleDocsExtractedOnce(t *testing.T) {
 }
 
 // Versions the store lacks are extracted on a later run even when the
-// repository did not change; without Options.Docs nothing is extracted.
+// repository did not change, until the module is complete; without
+// Options.Docs nothing is extracted.
 func TestModuleDocsBackfillAndOff(t *testing.T) {
 	e := newEnv(t)
 	docsDir := filepath.Join(t.TempDir(), "registry-docs")
@@ -174,6 +175,27 @@ func TestModuleDocsBackfillAndOff(t *testing.T) {
 	}
 	if ok, err := moddocs.NewStore(docsDir, nil).Has(context.Background(), addr, "v1.0.0"); !ok || err != nil {
 		t.Errorf("v1.0.0 not backfilled: %v", err)
+	}
+
+	// Complete now: an unchanged poll does not look at the docs again
+	// (not even when the store is lost); a full listing does.
+	if err := os.RemoveAll(docsDir); err != nil {
+		t.Fatal(err)
+	}
+	pack := "/acme/terraform-aws-vpc.git/git-upload-pack"
+	e.advance(time.Hour)
+	e.srv.ResetCounts()
+	mustNoFailures(t, e.run(withDocs(t, docsDir)))
+	if n := e.srv.RequestCount(pack); n != 0 {
+		t.Errorf("unchanged poll of a documented module fetched %d times", n)
+	}
+	if _, err := os.Stat(docsDir); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("unchanged poll touched the docs store: %v", err)
+	}
+	e.advance(time.Hour)
+	mustNoFailures(t, e.run(withDocs(t, docsDir), func(o *Options) { o.Full = true }))
+	if ok, err := moddocs.NewStore(docsDir, nil).Has(context.Background(), addr, "v1.0.0"); !ok || err != nil {
+		t.Errorf("full listing did not restore the lost docs: %v", err)
 	}
 }
 

@@ -47,19 +47,20 @@ func (r *runner) module(ctx context.Context, addr regdata.ModuleAddr) {
 	}
 	unchanged := func() {
 		g.keepValidators(&st, feedURL)
-		r.state.Put(key, st)
-		r.sum.update(func(s *Summary) { s.Unchanged++ })
-		// Stage: documentation of versions the docs store still lacks.
-		if r.docs == nil {
-			return
-		}
-		if mf == nil {
-			if mf, err = r.dir.ReadModule(addr); err != nil {
-				r.warning(entry, fmt.Sprintf("documentation not extracted: %v", err))
-				return
+		// Stage: documentation the last run left missing (a failed fetch,
+		// docs just turned on); a complete module costs nothing here.
+		if r.docs != nil && !st.DocsComplete {
+			if mf == nil {
+				if mf, err = r.dir.ReadModule(addr); err != nil {
+					r.warning(entry, fmt.Sprintf("documentation not extracted: %v", err))
+				}
+			}
+			if mf != nil {
+				st.DocsComplete = r.moduleDocs(ctx, entry, addr, repo, mf.Versions)
 			}
 		}
-		r.moduleDocs(ctx, entry, addr, repo, mf.Versions)
+		r.state.Put(key, st)
+		r.sum.update(func(s *Summary) { s.Unchanged++ })
 	}
 	if g.unchanged && !full {
 		unchanged()
@@ -120,6 +121,12 @@ func (r *runner) module(ctx context.Context, addr regdata.ModuleAddr) {
 	}
 	g.keepValidators(&st, feedURL)
 	st.LastFull = now
+	// Stage: documentation of the new versions and of older ones the docs
+	// store still lacks. Its problems are warnings: the versions are
+	// published already.
+	if r.docs != nil {
+		st.DocsComplete = r.moduleDocs(ctx, entry, addr, repo, mf.Versions)
+	}
 	r.state.Put(key, st)
 
 	r.sum.update(func(s *Summary) {
@@ -131,10 +138,6 @@ func (r *runner) module(ctx context.Context, addr regdata.ModuleAddr) {
 		r.warning(entry, w)
 	}
 
-	// Stage: documentation of the new versions and of older ones the docs
-	// store still lacks. Its problems are warnings: the versions are
-	// published already.
-	r.moduleDocs(ctx, entry, addr, repo, mf.Versions)
 }
 
 // tagWarningPrefix starts every warning regen manages in a module file,

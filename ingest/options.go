@@ -63,8 +63,10 @@ type Options struct {
 	Progress Progress
 	// Docs, when set, makes module ingest extract each version's
 	// documentation into a docs store once the version is recorded in the
-	// data file (versions the store lacks are extracted on every run until
-	// it has them). Nil: no extraction.
+	// data file. Versions the store lacks are retried on every run until
+	// the module is complete (pollstate Entry.DocsComplete); a complete
+	// module is checked again only at its full tag listing. Nil: no
+	// extraction.
 	Docs *DocsOptions
 }
 

@@ -131,7 +131,8 @@ SHA256SUMS (keys/), checksums of every zip, h1: hashes.
 The documentation of each module version (README, inputs, outputs, …) is
 extracted from its commit into the docs store (--docs-dir, by default
 registry-docs beside the data folder), once: versions the store lacks are
-extracted on every run until it has them. Whether it may be republished
+retried on every run until the module is complete; a complete module is
+checked again at its daily full tag listing (or --full). Whether it may be republished
 follows the licence allowlist (--licenses, or licenses in regen.yaml).
 Extraction problems are warnings; they never hold back a version.
 

@@ -40,6 +40,10 @@ type Entry struct {
 	// Retries holds the back-off of versions that failed, by normalised
 	// version.
 	Retries map[string]Retry `json:"retries,omitempty"`
+	// DocsComplete records that the last documentation stage left no
+	// version of the module without an entry in the docs store, so an
+	// unchanged poll need not look again (a full listing always does).
+	DocsComplete bool `json:"docs_complete,omitempty"`
 }
 
 // Retry is the back-off of one failing version.
@@ -242,7 +246,7 @@ func encode(v any) ([]byte, error) {
 
 func equal(a, b Entry) bool {
 	if a.Addr != b.Addr || a.Feed != b.Feed || a.ETag != b.ETag || a.LastModified != b.LastModified ||
-		!a.LastFull.Equal(b.LastFull) || len(a.Retries) != len(b.Retries) {
+		!a.LastFull.Equal(b.LastFull) || a.DocsComplete != b.DocsComplete || len(a.Retries) != len(b.Retries) {
 		return false
 	}
 	for k, ra := range a.Retries {
