@@ -3,7 +3,6 @@ package client_test
 import (
 	"encoding/json"
 	"fmt"
-	"io/fs"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -60,32 +59,15 @@ func writeModules(t *testing.T, data string, n int) {
 	}
 }
 
-// copyDir copies the generator's test providers and keys.
-func copyDir(t *testing.T, src, dst string) {
-	t.Helper()
-	err := filepath.WalkDir(src, func(p string, e fs.DirEntry, err error) error {
-		if err != nil || e.IsDir() {
-			return err
-		}
-		rel, _ := filepath.Rel(src, p)
-		b, err := os.ReadFile(p)
-		if err != nil {
-			return err
-		}
-		os.MkdirAll(filepath.Join(dst, filepath.Dir(rel)), 0o755)
-		return os.WriteFile(filepath.Join(dst, rel), b, 0o644)
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-}
-
 func startServed(t *testing.T, modules int) *served {
 	t.Helper()
 	dir := t.TempDir()
 	data, out := filepath.Join(dir, "data"), filepath.Join(dir, "out")
-	copyDir(t, "../generator/testdata/data/providers", filepath.Join(data, "providers"))
-	copyDir(t, "../generator/testdata/data/keys", filepath.Join(data, "keys"))
+	for _, sub := range []string{"providers", "keys"} {
+		if err := os.CopyFS(filepath.Join(data, sub), os.DirFS(filepath.Join("../generator/testdata/data", sub))); err != nil {
+			t.Fatal(err)
+		}
+	}
 	writeModules(t, data, modules)
 
 	s := &served{}

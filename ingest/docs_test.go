@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/regen-registry/regen/internal/fixtures"
 	"github.com/regen-registry/regen/moddocs"
 	"github.com/regen-registry/regen/regdata"
 )
@@ -19,33 +20,10 @@ import (
 // sharedDetector is built once per test binary: it costs ~0.6 s.
 var sharedDetector = sync.OnceValues(moddocs.NewLicenseDetector)
 
-const mitLicense = `MIT License
-
-Copyright (c) 2026 Acme Corporation
-
-Permission is hereby granted, free of charge, to any person obtaining a copy
-of this software and associated documentation files (the "Software"), to deal
-in the Software without restriction, including without limitation the rights
-to use, copy, modify, merge, publish, distribute, sublicense, and/or sell
-copies of the Software, and to permit persons to whom the Software is
-furnished to do so, subject to the following conditions:
-
-The above copyright notice and this permission notice shall be included in all
-copies or substantial portions of the Software.
-
-THE SOFTWARE IS PROVIDED "AS IS", WITHOUT WARRANTY OF ANY KIND, EXPRESS OR
-IMPLIED, INCLUDING BUT NOT LIMITED TO THE WARRANTIES OF MERCHANTABILITY,
-FITNESS FOR A PARTICULAR PURPOSE AND NONINFRINGEMENT. IN NO EVENT SHALL THE
-AUTHORS OR COPYRIGHT HOLDERS BE LIABLE FOR ANY CLAIM, DAMAGES OR OTHER
-LIABILITY, WHETHER IN AN ACTION OF CONTRACT, TORT OR OTHERWISE, ARISING FROM,
-OUT OF OR IN CONNECTION WITH THE SOFTWARE OR THE USE OR OTHER DEALINGS IN THE
-SOFTWARE.
-`
-
 // vpcModule is a small module: one input, one output, a README and an MIT
 // licence.
 var vpcModule = map[string]string{
-	"LICENSE":   mitLicense,
+	"LICENSE":   fixtures.MIT,
 	"README.md": "# VPC\n\nA network.\n",
 	"main.tf": `variable "cidr" {
   type        = string

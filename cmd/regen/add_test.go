@@ -10,33 +10,11 @@ import (
 	"testing"
 
 	"github.com/regen-registry/regen/ingest/issueform"
+	"github.com/regen-registry/regen/internal/fixtures"
 	"github.com/regen-registry/regen/internal/ghtest"
 	"github.com/regen-registry/regen/moddocs"
 	"github.com/regen-registry/regen/regdata"
 )
-
-const testMIT = `MIT License
-
-Copyright (c) 2026 Acme Corporation
-
-Permission is hereby granted, free of charge, to any person obtaining a copy
-of this software and associated documentation files (the "Software"), to deal
-in the Software without restriction, including without limitation the rights
-to use, copy, modify, merge, publish, distribute, sublicense, and/or sell
-copies of the Software, and to permit persons to whom the Software is
-furnished to do so, subject to the following conditions:
-
-The above copyright notice and this permission notice shall be included in all
-copies or substantial portions of the Software.
-
-THE SOFTWARE IS PROVIDED "AS IS", WITHOUT WARRANTY OF ANY KIND, EXPRESS OR
-IMPLIED, INCLUDING BUT NOT LIMITED TO THE WARRANTIES OF MERCHANTABILITY,
-FITNESS FOR A PARTICULAR PURPOSE AND NONINFRINGEMENT. IN NO EVENT SHALL THE
-AUTHORS OR COPYRIGHT HOLDERS BE LIABLE FOR ANY CLAIM, DAMAGES OR OTHER
-LIABILITY, WHETHER IN AN ACTION OF CONTRACT, TORT OR OTHERWISE, ARISING FROM,
-OUT OF OR IN CONNECTION WITH THE SOFTWARE OR THE USE OR OTHER DEALINGS IN THE
-SOFTWARE.
-`
 
 // writeEvent writes an issues event for a module submission and returns
 // its path.
@@ -71,7 +49,7 @@ func readFile(t *testing.T, name string) string {
 func TestAddFromIssue(t *testing.T) {
 	gh := ghtest.New(t)
 	vpc := gh.NewRepo("acme", "terraform-aws-vpc")
-	vpc.Tag("v1.0.0", vpc.Commit(map[string]string{"main.tf": "variable \"cidr\" {}\n", "LICENSE": testMIT}, "first"))
+	vpc.Tag("v1.0.0", vpc.Commit(map[string]string{"main.tf": "variable \"cidr\" {}\n", "LICENSE": fixtures.MIT}, "first"))
 	data := filepath.Join(t.TempDir(), "registry-data")
 	docs := filepath.Join(t.TempDir(), "docs")
 	step := filepath.Join(t.TempDir(), "step-summary.md")
@@ -140,7 +118,7 @@ func TestAddModuleDocsFlags(t *testing.T) {
 	gh := ghtest.New(t)
 	for _, name := range []string{"terraform-aws-vpc", "terraform-aws-dns"} {
 		r := gh.NewRepo("acme", name)
-		r.Tag("v1.0.0", r.Commit(map[string]string{"main.tf": "output \"id\" { value = 1 }\n", "LICENSE": testMIT}, "first"))
+		r.Tag("v1.0.0", r.Commit(map[string]string{"main.tf": "output \"id\" { value = 1 }\n", "LICENSE": fixtures.MIT}, "first"))
 	}
 	dir := t.TempDir()
 	data := filepath.Join(dir, "registry-data")

@@ -1,20 +1,16 @@
 package main
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
-	"regexp"
 	"runtime"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/regen-registry/regen/internal/ghtest"
 	"github.com/regen-registry/regen/regdata"
@@ -93,49 +89,9 @@ func newE2ERegistry(t *testing.T) *e2eRegistry {
 // it listens.
 func (r *e2eRegistry) serve(t *testing.T) {
 	t.Helper()
-	ctx, cancel := context.WithCancel(context.Background())
 	r.caFile = filepath.Join(t.TempDir(), "ca.pem")
-	pr, pw := io.Pipe()
-	var stderr bytes.Buffer
-	done := make(chan error, 1)
-	go func() {
-		root := newRootCmd(pw, &stderr)
-		root.SetArgs([]string{"serve", "--dir", r.out, "--self-signed", "--addr", "127.0.0.1:0", "--ca-out", r.caFile})
-		err := root.ExecuteContext(ctx)
-		pw.CloseWithError(err)
-		done <- err
-	}()
-	t.Cleanup(func() {
-		cancel()
-		select {
-		case err := <-done:
-			if err != nil {
-				t.Errorf("regen serve: %v\n%s", err, stderr.String())
-			}
-		case <-time.After(10 * time.Second):
-			t.Error("regen serve did not shut down")
-		}
-	})
-	listening := regexp.MustCompile(`listening on https://(127\.0\.0\.1:\d+)`)
-	found := make(chan string, 1)
-	go func() {
-		sc := bufio.NewScanner(pr)
-		for sc.Scan() {
-			if m := listening.FindStringSubmatch(sc.Text()); m != nil {
-				found <- m[1]
-			}
-		}
-		close(found)
-	}()
-	select {
-	case h, ok := <-found:
-		if !ok {
-			t.Fatalf("regen serve exited before listening: %s", stderr.String())
-		}
-		r.host = h
-	case <-time.After(20 * time.Second):
-		t.Fatalf("regen serve did not print its address; stderr:\n%s", stderr.String())
-	}
+	u, _ := startServe(t, "--dir", r.out, "--self-signed", "--ca-out", r.caFile)
+	r.host = strings.TrimPrefix(u, "https://")
 }
 
 // client runs a registry client CLI (terraform or tofu) init in a new

@@ -17,8 +17,8 @@ import (
 	"github.com/regen-registry/regen/stats"
 )
 
-// startServe runs `regen serve` in-process with args on a free port over
-// plain HTTP and returns its base URL and a function that stops it and
+// startServe runs `regen serve` in-process with args on a free port and
+// returns its base URL (http:// or, with TLS flags, https://) and a function that stops it and
 // returns its error.
 func startServe(t *testing.T, args ...string) (string, func() error) {
 	t.Helper()
@@ -53,7 +53,7 @@ func startServe(t *testing.T, args ...string) (string, func() error) {
 			t.Errorf("regen serve: %v\n%s", err, stderr.String())
 		}
 	})
-	listening := regexp.MustCompile(`listening on (http://127\.0\.0\.1:\d+)`)
+	listening := regexp.MustCompile(`listening on (https?://127\.0\.0\.1:\d+)`)
 	found := make(chan string, 1)
 	go func() {
 		sc := bufio.NewScanner(pr)
@@ -71,7 +71,7 @@ func startServe(t *testing.T, args ...string) (string, func() error) {
 			t.Fatalf("regen serve exited before listening: %v\n%s", stop(), stderr.String())
 		}
 		return u, stop
-	case <-time.After(10 * time.Second):
+	case <-time.After(20 * time.Second):
 		t.Fatalf("regen serve did not print its address; stderr:\n%s", stderr.String())
 	}
 	return "", stop

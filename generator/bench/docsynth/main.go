@@ -23,32 +23,10 @@ import (
 
 	"golang.org/x/sync/errgroup"
 
+	"github.com/regen-registry/regen/internal/fixtures"
 	"github.com/regen-registry/regen/moddocs"
 	"github.com/regen-registry/regen/regdata"
 )
-
-const mit = `MIT License
-
-Copyright (c) 2024 Example
-
-Permission is hereby granted, free of charge, to any person obtaining a copy
-of this software and associated documentation files (the "Software"), to deal
-in the Software without restriction, including without limitation the rights
-to use, copy, modify, merge, publish, distribute, sublicense, and/or sell
-copies of the Software, and to permit persons to whom the Software is
-furnished to do so, subject to the following conditions:
-
-The above copyright notice and this permission notice shall be included in all
-copies or substantial portions of the Software.
-
-THE SOFTWARE IS PROVIDED "AS IS", WITHOUT WARRANTY OF ANY KIND, EXPRESS OR
-IMPLIED, INCLUDING BUT NOT LIMITED TO THE WARRANTIES OF MERCHANTABILITY,
-FITNESS FOR A PARTICULAR PURPOSE AND NONINFRINGEMENT. IN NO EVENT SHALL THE
-AUTHORS OR COPYRIGHT HOLDERS BE LIABLE FOR ANY CLAIM, DAMAGES OR OTHER
-LIABILITY, WHETHER IN AN ACTION OF CONTRACT, TORT OR OTHERWISE, ARISING FROM,
-OUT OF OR IN CONNECTION WITH THE SOFTWARE OR THE USE OR OTHER DEALINGS IN THE
-SOFTWARE.
-`
 
 // source is a small module for a, as a repository would hold it.
 func source(a regdata.ModuleAddr) fstest.MapFS {
@@ -93,7 +71,7 @@ resource "null_resource" "this" {}
 `
 	return fstest.MapFS{
 		"README.md":    {Data: []byte(readme)},
-		"LICENSE":      {Data: []byte(mit)},
+		"LICENSE":      {Data: []byte(fixtures.MIT)},
 		"variables.tf": {Data: []byte(vars)},
 		"outputs.tf":   {Data: []byte(outs)},
 		"main.tf":      {Data: []byte(main)},
