@@ -179,7 +179,7 @@ func addFromIssue(ctx context.Context, g *globals, o ingest.Options, event strin
 	if err == nil {
 		res, err = issueform.Add(ctx, o, sub)
 	}
-	md := submissionMarkdown(sub, res, err)
+	md := issueform.Markdown(sub, res, err)
 	errs := []error{err}
 	for _, f := range files {
 		errs = append(errs, f.write(md))
@@ -194,7 +194,7 @@ func addFromIssue(ctx context.Context, g *globals, o ingest.Options, event strin
 		return err
 	}
 	if res.Summary != nil && res.Summary.Failed() {
-		return &exitError{code: 3, err: fmt.Errorf("%s was added, with %d failures (listed above)", subject(res.Submission), len(res.Summary.Failures))}
+		return &exitError{code: 3, err: fmt.Errorf("%s was added, with %d failures (listed above)", res.Submission.Subject(), len(res.Summary.Failures))}
 	}
 	return nil
 }
@@ -211,7 +211,7 @@ func writeSubmission(g *globals, res *issueform.Result) error {
 			Key        *ingest.KeyResult     `json:"key,omitempty"`
 		}{res.Submission, res.Summary, res.Key})
 	}
-	if _, err := fmt.Fprintf(g.stdout, "accepted: %s%s\n", subject(res.Submission), issueRef(res.Submission)); err != nil {
+	if _, err := fmt.Fprintf(g.stdout, "accepted: %s%s\n", res.Submission.Subject(), res.Submission.IssueRef()); err != nil {
 		return err
 	}
 	if res.Key != nil {
@@ -221,115 +221,4 @@ func writeSubmission(g *globals, res *issueform.Result) error {
 		return res.Summary.WriteText(g.stdout)
 	}
 	return nil
-}
-
-// subject names what a submission adds ("module acme/vpc/aws", "signing
-// key 0123ABCD for acme").
-func subject(s *issueform.Submission) string {
-	switch {
-	case s == nil:
-		return "the submission"
-	case s.Kind == issueform.KindKey:
-		return fmt.Sprintf("signing key %s for %s", s.KeyID, s.Address)
-	default:
-		return fmt.Sprintf("%s %s", s.Kind, s.Address)
-	}
-}
-
-// subjectMarkdown is subject with the names as code.
-func subjectMarkdown(s *issueform.Submission) string {
-	if s.Kind == issueform.KindKey {
-		return fmt.Sprintf("signing key `%s` for `%s`", s.KeyID, s.Address)
-	}
-	return fmt.Sprintf("%s `%s`", s.Kind, s.Address)
-}
-
-// issueRef is " (issue #N)" for a submission read from an event.
-func issueRef(s *issueform.Submission) string {
-	if s == nil || s.Issue == nil {
-		return ""
-	}
-	return fmt.Sprintf(" (issue #%d)", s.Issue.Number)
-}
-
-// submissionMarkdown is the Markdown summary of a submission: what was
-// added, or the exact reason it was refused (err).
-func submissionMarkdown(sub *issueform.Submission, res *issueform.Result, err error) string {
-	var b strings.Builder
-	if err != nil {
-		b.WriteString("### Submission refused\n\n")
-		b.WriteString("The submission")
-		if sub != nil {
-			b.WriteString(" of the " + subjectMarkdown(sub))
-		}
-		fmt.Fprintf(&b, "%s was refused:\n\n", issueRef(sub))
-		b.WriteString(codeBlock(err.Error()))
-		return b.String()
-	}
-	b.WriteString("### Submission accepted\n\n")
-	fmt.Fprintf(&b, "Added the %s%s", subjectMarkdown(sub), issueRef(sub))
-	if sub.Repository != "" {
-		fmt.Fprintf(&b, " from the repository `%s`", sub.Repository)
-	}
-	b.WriteString(".\n")
-	if k := res.Key; k != nil {
-		fmt.Fprintf(&b, "\nKey file: `%s`\n", k.Path)
-		if len(k.Verified) > 0 {
-			b.WriteString("\nVerified the latest release of:\n\n")
-			for _, v := range k.Verified {
-				fmt.Fprintf(&b, "- `%s`\n", v)
-			}
-		}
-		if len(k.NotVerified) > 0 {
-			b.WriteString("\nNot verified:\n\n")
-			b.WriteString(codeBlock(strings.Join(k.NotVerified, "\n")))
-		}
-	}
-	if s := res.Summary; s != nil {
-		fmt.Fprintf(&b, "\nVersions (%d):", len(s.NewVersions))
-		for i, v := range s.NewVersions {
-			sep := ","
-			if i == 0 {
-				sep = ""
-			}
-			fmt.Fprintf(&b, "%s `%s`", sep, v.Version)
-		}
-		b.WriteString("\n")
-		if len(s.Failures) > 0 {
-			lines := make([]string, len(s.Failures))
-			for i, f := range s.Failures {
-				lines[i] = f.Error
-				if f.Version != "" {
-					lines[i] = f.Version + ": " + f.Error
-				}
-			}
-			fmt.Fprintf(&b, "\nFailed to ingest (%d):\n\n", len(s.Failures))
-			b.WriteString(codeBlock(strings.Join(lines, "\n")))
-		}
-		if len(s.Warnings) > 0 {
-			lines := make([]string, len(s.Warnings))
-			for i, w := range s.Warnings {
-				lines[i] = w.Message
-			}
-			fmt.Fprintf(&b, "\nWarnings (%d):\n\n", len(s.Warnings))
-			b.WriteString(codeBlock(strings.Join(lines, "\n")))
-		}
-	}
-	return b.String()
-}
-
-// codeBlock fences text so that nothing in it is read as Markdown: the
-// fence is longer than any run of backticks in the text.
-func codeBlock(text string) string {
-	run, longest := 0, 0
-	for _, c := range text {
-		if c == '`' {
-			run++
-			longest = max(longest, run)
-		} else {
-			run = 0
-		}
-	}
-	fence := strings.Repeat("`", max(3, longest+1))
-	return fence + "\n" + strings.TrimRight(text, "\n") + "\n" + fence + "\n"
 }
