@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/ProtonMail/go-crypto/openpgp"
@@ -51,10 +52,8 @@ func ParseKeys(armored []byte) ([]string, error) {
 			return nil, errors.New("file holds a private key: publish only the public key")
 		}
 		id := strings.ToUpper(fmt.Sprintf("%016x", e.PrimaryKey.KeyId))
-		for _, seen := range ids {
-			if seen == id {
-				return nil, fmt.Errorf("key %s is in the file twice", id)
-			}
+		if slices.Contains(ids, id) {
+			return nil, fmt.Errorf("key %s is in the file twice", id)
 		}
 		ids = append(ids, id)
 	}

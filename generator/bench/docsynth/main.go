@@ -13,10 +13,7 @@ import (
 	"flag"
 	"fmt"
 	"log"
-	"os"
-	"path/filepath"
 	"runtime"
-	"strings"
 	"sync/atomic"
 	"testing/fstest"
 	"time"
@@ -97,14 +94,7 @@ func main() {
 	x := &moddocs.Extractor{Licenses: ld, Policy: moddocs.DefaultPolicy()}
 	store := moddocs.NewStore(*docs, func() time.Time { return time.Unix(1.7e9, 0).UTC() })
 	d := regdata.Dir{Root: *data}
-	var mods []string
-	root := filepath.Join(*data, "modules")
-	err = filepath.WalkDir(root, func(p string, e os.DirEntry, err error) error {
-		if err == nil && !e.IsDir() && strings.HasSuffix(p, ".json") {
-			mods = append(mods, p)
-		}
-		return err
-	})
+	mods, _, err := d.Modules()
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -112,14 +102,8 @@ func main() {
 	var done, versions atomic.Int64
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(*jobs)
-	for _, p := range mods {
+	for _, a := range mods {
 		g.Go(func() error {
-			rel, _ := filepath.Rel(root, p)
-			parts := strings.Split(filepath.ToSlash(strings.TrimSuffix(rel, ".json")), "/")
-			if len(parts) != 4 {
-				return nil
-			}
-			a := regdata.ModuleAddr{Namespace: parts[1], Name: parts[2], System: parts[3]}
 			f, err := d.ReadModule(a)
 			if err != nil {
 				return err
