@@ -258,3 +258,24 @@ func TestDiscoveryDocsChangeRegenerates(t *testing.T) {
 		t.Errorf("1.2.0 detail after new docs: %s %v", b, err)
 	}
 }
+
+// countingProgress records what a build reports.
+type countingProgress struct {
+	total, done, finished int
+}
+
+func (p *countingProgress) Start(n int) { p.total = n }
+func (p *countingProgress) Done()       { p.done++ }
+func (p *countingProgress) Finish()     { p.finished++ }
+
+// TestBuildReportsProgress checks that every entry, the global one
+// included, is reported done once, and the report finished.
+func TestBuildReportsProgress(t *testing.T) {
+	var p countingProgress
+	o := discoveryOptions(testData, filepath.Join(t.TempDir(), "out"))
+	o.Progress = &p
+	s := mustBuild(t, o)
+	if p.total != s.Entries || p.done != s.Entries || p.finished != 1 {
+		t.Errorf("progress %+v for %d entries", p, s.Entries)
+	}
+}
