@@ -9,7 +9,10 @@
 //     "5.0" when the release has none);
 //  3. every <repo>_<version>_<os>_<arch>.zip the sums list, downloaded,
 //     its SHA-256 checked against the sums, and its h1: hash
-//     (golang.org/x/mod/sumdb/dirhash) and size recorded.
+//     (golang.org/x/mod/sumdb/dirhash) and size recorded. The zip is
+//     checked from its central directory first (ZipLimits: files,
+//     uncompressed bytes, compression ratio) and refused when over the
+//     limits, so a zip bomb costs neither memory nor hours of hashing.
 //
 // Asset names are tried with the bare version first and then with a
 // leading "v", as the OpenTofu registry does.

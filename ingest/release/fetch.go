@@ -11,7 +11,6 @@ import (
 	"strings"
 
 	"github.com/ProtonMail/go-crypto/openpgp"
-	"golang.org/x/mod/sumdb/dirhash"
 
 	"github.com/regen-registry/regen/ingest/github"
 	"github.com/regen-registry/regen/regdata"
@@ -38,6 +37,8 @@ type Fetcher struct {
 	TempDir string
 	// MaxPackage bounds one zip's size (0 = DefaultMaxPackage).
 	MaxPackage int64
+	// Zip bounds the work of hashing one zip (zero fields: defaults).
+	Zip ZipLimits
 }
 
 // Request names the release to fetch.
@@ -178,7 +179,7 @@ func (f *Fetcher) target(ctx context.Context, url string, p Package) (regdata.Ta
 	if got != p.SHA256 {
 		return regdata.Target{}, fmt.Errorf("checksum mismatch for %s: SHA256SUMS says %s, the download is %s", p.Filename, p.SHA256, got)
 	}
-	h1, err := dirhash.HashZip(tmp.Name(), dirhash.Hash1)
+	h1, err := HashZip(ctx, tmp.Name(), f.Zip)
 	if err != nil {
 		return regdata.Target{}, fmt.Errorf("hashing %s: %w", p.Filename, err)
 	}

@@ -5,9 +5,11 @@ import (
 	"errors"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/regen-registry/regen/ingest/github"
 	"github.com/regen-registry/regen/internal/ghtest"
+	"github.com/regen-registry/regen/internal/hostile"
 )
 
 func fetcher(t *testing.T, srv *ghtest.Server) *Fetcher {
@@ -77,5 +79,35 @@ func TestFetchFailures(t *testing.T) {
 	}
 	if _, err := VerifySignature(nil, []byte("x"), []byte("y")); err == nil {
 		t.Error("no keys verified")
+	}
+}
+
+// A release whose package is a zip bomb (1.3 MB claiming ~5 TiB) is
+// refused with the reason, in well under a second, instead of being
+// hashed for hours.
+func TestFetchRefusesZipBomb(t *testing.T) {
+	bomb, err := hostile.OverlappingZip(20000, 256<<20)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := ghtest.New(t)
+	key := ghtest.NewKeyEd25519(t, "signer")
+	linux := ghtest.Platform{OS: "linux", Arch: "amd64"}
+	srv.AddProviderRelease("acme", "terraform-provider-w", ghtest.ProviderRelease{
+		Type: "w", Version: "1.0.0", Key: key, PackageZips: map[ghtest.Platform][]byte{linux: bomb},
+	})
+	f := fetcher(t, srv)
+	done := make(chan error, 1)
+	go func() {
+		_, err := f.Fetch(context.Background(), Request{Repo: github.Repo{Owner: "acme", Name: "terraform-provider-w"}, Tag: "v1.0.0", Version: "1.0.0", Type: "w", Keys: key.KeyRing()})
+		done <- err
+	}()
+	select {
+	case err := <-done:
+		if !errors.Is(err, ErrZipRefused) || !strings.Contains(err.Error(), "terraform-provider-w_1.0.0_linux_amd64.zip") {
+			t.Errorf("Fetch: %v, want the package refused, named", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("Fetch still hashing the zip bomb after 10s")
 	}
 }

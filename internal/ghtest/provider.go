@@ -66,6 +66,11 @@ type ProviderRelease struct {
 	// MissingSignature publishes SHA256SUMS without SHA256SUMS.sig even
 	// though Key is set.
 	MissingSignature bool
+	// PackageZips replaces the built zip of these platforms with the given
+	// bytes (hostile packages: zip bombs, broken zips), listed in
+	// SHA256SUMS with their true checksum. Their H1 is left empty: it is
+	// never computed here.
+	PackageZips map[Platform][]byte
 }
 
 // ProviderPackage is one platform's zip as published.
@@ -179,6 +184,10 @@ func (s *Server) AddProviderRelease(ownerName, repoName string, pr ProviderRelea
 		pkg, err := s.providerPackage(pr.Type, pr.Version, p, pr.Published)
 		if err != nil {
 			s.t.Fatalf("ghtest: building %s %s for %s: %v", pr.Type, pr.Version, p, err)
+		}
+		if z, ok := pr.PackageZips[p]; ok {
+			sum := sha256.Sum256(z)
+			pkg.Zip, pkg.SHA256, pkg.H1, pkg.Size = z, hex.EncodeToString(sum[:]), "", int64(len(z))
 		}
 		pkg.DownloadURL = repo.downloadURL(pr.Tag, pkg.Filename)
 		sums[pkg.Filename] = pkg.SHA256
