@@ -15,6 +15,7 @@ import (
 	"testing/fstest"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/regen-registry/regen/internal/testtool"
 )
 
 // gitServer is a real git repository served over smart HTTP by
@@ -43,14 +44,7 @@ func runGit(t testing.TB, dir string, args ...string) string {
 
 func newGitServer(t testing.TB) *gitServer {
 	t.Helper()
-	if _, err := exec.LookPath("git"); err != nil {
-		t.Skip("git CLI not installed")
-	}
-	execPath := runGit(t, ".", "--exec-path")
-	backend := filepath.Join(execPath, "git-http-backend")
-	if _, err := os.Stat(backend); err != nil {
-		t.Skipf("git-http-backend not available: %v", err)
-	}
+	backend := testtool.GitHTTPBackend(t)
 
 	tmp := t.TempDir()
 	work := filepath.Join(tmp, "work")

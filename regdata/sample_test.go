@@ -6,9 +6,12 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/regen-registry/regen/internal/fixtures"
 )
 
-const sampleDir = "../../shared/data/opentofu-sample"
+// sampleDir is real OpenTofu registry data the repository carries.
+var sampleDir = fixtures.OpenTofuSample()
 
 func sample(t *testing.T) Dir {
 	t.Helper()

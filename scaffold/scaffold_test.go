@@ -14,6 +14,7 @@ import (
 
 	"github.com/regen-registry/regen/config"
 	"github.com/regen-registry/regen/ingest/issueform"
+	"github.com/regen-registry/regen/internal/testtool"
 	"github.com/regen-registry/regen/regdata"
 	"github.com/regen-registry/regen/regdata/validate"
 )
@@ -294,10 +295,7 @@ func TestRepositoryIssueForms(t *testing.T) {
 // TestWorkflowScripts checks that every workflow is YAML and every run
 // script is valid bash.
 func TestWorkflowScripts(t *testing.T) {
-	bash, err := exec.LookPath("bash")
-	if err != nil {
-		t.Skip("no bash")
-	}
+	bash := testtool.Require(t, "bash", "")
 	files, err := Render(goldenOpts)
 	if err != nil {
 		t.Fatal(err)

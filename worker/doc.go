@@ -86,7 +86,7 @@
 //	node local/serve-tree.mjs --tree dist [--cert c.pem --key k.pem] [--tokens FILE]
 //
 // The Go tests skip, saying why, when node or the npm packages are missing
-// (they fail instead when REGEN_WORKER_REQUIRED is set, as in CI).
+// (they fail instead in CI: internal/testtool).
 // test/fixtures/ holds a search index and answers written by
 // generator/search, and Content-Type/Cache-Control answers of package
 // manifest and serve (TestSearchFixture, TestPathsFixture; refresh with

@@ -13,6 +13,7 @@ import (
 	"github.com/regen-registry/regen/generator"
 	"github.com/regen-registry/regen/generator/build"
 	"github.com/regen-registry/regen/internal/ghtest"
+	"github.com/regen-registry/regen/internal/testtool"
 	"github.com/regen-registry/regen/regdata"
 	"github.com/regen-registry/regen/serve/auth"
 )
@@ -143,9 +144,7 @@ func TestTerraformInitThroughWorker(t *testing.T) {
 		t.Skip("starts workerd and runs terraform init")
 	}
 	dir := workerDir(t)
-	if _, err := exec.LookPath("terraform"); err != nil {
-		t.Skip("terraform CLI not found")
-	}
+	testtool.Require(t, "terraform", "")
 	r := newRegistry(t)
 	writeDiscovery(t, r.out)
 	certFile, keyFile, caFile := tlsFiles(t)

@@ -5,7 +5,6 @@ import (
 	"bytes"
 	"crypto/x509"
 	"encoding/pem"
-	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -16,41 +15,27 @@ import (
 	"testing"
 	"time"
 
+	"github.com/regen-registry/regen/internal/testtool"
 	"github.com/regen-registry/regen/serve"
 )
 
-// requireEnv names the environment variable that turns the skips of
-// missing node packages into failures (set it in CI after
-// .ci/install-worker-deps).
-const requireEnv = "REGEN_WORKER_REQUIRED"
-
 // workerDir returns the absolute path of this folder after checking that
-// node, Miniflare and a runnable workerd binary are there; otherwise it
-// skips the test with the reason (or fails it when REGEN_WORKER_REQUIRED
-// is set).
+// node, Miniflare and a runnable workerd binary are there; otherwise the
+// real component is Missing (a skip on a developer's machine, a failure in
+// CI: .ci/run installs them with .ci/install-worker-deps).
 func workerDir(t *testing.T) string {
 	t.Helper()
-	skip := func(format string, args ...any) {
-		t.Helper()
-		msg := fmt.Sprintf(format, args...)
-		if os.Getenv(requireEnv) != "" {
-			t.Fatalf("%s (and %s is set)", msg, requireEnv)
-		}
-		t.Skip(msg)
-	}
 	dir, err := filepath.Abs(".")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := exec.LookPath("node"); err != nil {
-		skip("node is not installed: the worker runs in workerd through Miniflare, an npm package")
-	}
+	testtool.Require(t, "node", "")
 	if _, err := os.Stat(filepath.Join(dir, "node_modules", "miniflare", "package.json")); err != nil {
-		skip("worker/node_modules/miniflare is missing: run `npm ci` in worker/ (or .ci/install-worker-deps)")
+		testtool.Missing(t, "worker/node_modules/miniflare is missing: run `npm ci` in worker/ (or .ci/install-worker-deps)")
 	}
 	out, err := exec.Command(filepath.Join(dir, "node_modules", ".bin", "workerd"), "--version").CombinedOutput()
 	if err != nil {
-		skip("the workerd binary from npm does not run here: %v: %s", err, bytes.TrimSpace(out))
+		testtool.Missing(t, "the workerd binary from npm does not run here: %v: %s", err, bytes.TrimSpace(out))
 	}
 	return dir
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -12,6 +11,7 @@ import (
 
 	"github.com/regen-registry/regen/ingest/issueform"
 	"github.com/regen-registry/regen/internal/ghtest"
+	"github.com/regen-registry/regen/internal/testtool"
 	"github.com/regen-registry/regen/regdata"
 )
 
@@ -33,9 +33,8 @@ type operatorRegistry struct {
 // to a bare origin.
 func newOperatorRegistry(t *testing.T) *operatorRegistry {
 	t.Helper()
-	if _, err := exec.LookPath("bash"); err != nil {
-		t.Skip("bash not found")
-	}
+	testtool.Require(t, "bash", "")
+	testtool.Require(t, "git", "")
 	ctx := context.Background()
 	o := &operatorRegistry{gh: ghtest.New(t), repo: filepath.Join(t.TempDir(), "registry"), bucket: filepath.Join(t.TempDir(), "bucket")}
 
@@ -227,9 +226,6 @@ func issueEvent(number int, title string, labels []string, fields []issueform.Fi
 func TestSubmissionsWorkflow(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs the generated workflows")
-	}
-	if f, _, err := newRootCmd(os.Stdout, os.Stderr).Find([]string{"add"}); err != nil || f.Flags().Lookup("from-issue") == nil {
-		t.Skip("regen add --from-issue is not wired yet (cmd/regen/add.go)")
 	}
 	o := newOperatorRegistry(t)
 	vpc := o.gh.NewRepo("acme", "terraform-aws-vpc")

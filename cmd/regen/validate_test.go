@@ -8,9 +8,12 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/regen-registry/regen/internal/fixtures"
 )
 
-const validateSample = "../../../shared/data/opentofu-sample"
+// validateSample is real OpenTofu registry data the repository carries.
+var validateSample = fixtures.OpenTofuSample()
 
 // validateCLI runs "regen validate args…" in process and returns stdout
 // and the exit status main would use.

@@ -33,7 +33,7 @@ work=${1:-${WORK:-/work/tmp/regen-bench}}
 scale=${SCALE:-1.0}
 bump=${BUMP:-50}
 synth_src=${SYNTH:-$repo/../shared/tools/synth-registry}
-keys_src=${KEYS:-$repo/../shared/data/opentofu-sample/keys}
+keys_src=${KEYS:-$repo/testdata/opentofu-sample/keys}
 jobs_flag=()
 floor_jobs=()
 if [ -n "${JOBS:-}" ]; then

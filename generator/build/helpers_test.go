@@ -13,12 +13,13 @@ import (
 	"time"
 
 	"github.com/regen-registry/regen/generator"
+	"github.com/regen-registry/regen/internal/fixtures"
 )
 
-const (
-	testData   = "../testdata/data"
-	sampleData = "../../../shared/data/opentofu-sample"
-)
+const testData = "../testdata/data"
+
+// sampleData is real OpenTofu registry data the repository carries.
+var sampleData = fixtures.OpenTofuSample()
 
 // copyTree copies a data folder into a fresh temporary folder.
 func copyTree(t *testing.T, src string) string {

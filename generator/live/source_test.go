@@ -14,14 +14,15 @@ import (
 
 	"github.com/regen-registry/regen/generator"
 	"github.com/regen-registry/regen/generator/build"
+	"github.com/regen-registry/regen/internal/fixtures"
 	"github.com/regen-registry/regen/manifest"
 	"github.com/regen-registry/regen/serve"
 )
 
-const (
-	testData   = "../testdata/data"
-	sampleData = "../../../shared/data/opentofu-sample"
-)
+const testData = "../testdata/data"
+
+// sampleData is real OpenTofu registry data the repository carries.
+var sampleData = fixtures.OpenTofuSample()
 
 var opts = generator.Options{BaseURL: "https://registry.example.test", GitHubURL: "file:///srv/git"}
 

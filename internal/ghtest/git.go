@@ -5,18 +5,9 @@ import (
 	"net/http"
 	"net/http/cgi"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 )
-
-// gitBinary finds the git executable for git http-backend.
-func gitBinary() string {
-	if p, err := exec.LookPath("git"); err == nil {
-		return p
-	}
-	return "/usr/bin/git"
-}
 
 // serveGit answers a git smart HTTP request for owner/name with the real
 // git http-backend. Both /owner/name.git/... and /owner/name/... work, in
@@ -48,8 +39,7 @@ func (s *Server) serveGit(w http.ResponseWriter, r *http.Request, ownerName, rep
 		stderr = logWriter{s}
 	}
 	h := &cgi.Handler{
-		Path: gitBinary(),
-		Args: []string{"http-backend"},
+		Path: s.gitCGI,
 		Dir:  s.root,
 		Env: []string{
 			"GIT_PROJECT_ROOT=" + s.root,

@@ -11,6 +11,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/regen-registry/regen/internal/testtool"
 )
 
 // Server is a loopback GitHub: git smart HTTP, Atom feeds, release
@@ -29,6 +31,7 @@ type Server struct {
 	root   string // GIT_PROJECT_ROOT
 	work   string // scratch space (zips for hashing, CA file)
 	caFile string
+	gitCGI string // the real git-http-backend program
 
 	mu          sync.Mutex
 	repos       map[string]*Repo // key: lower(owner)/lower(name)
@@ -102,10 +105,14 @@ func New(t testing.TB, opts ...Option) *Server {
 	if cfg.feedWindow <= 0 {
 		t.Fatalf("ghtest: feed window must be positive, got %d", cfg.feedWindow)
 	}
+	// Repositories are served by the real git-http-backend: without it
+	// the test is skipped (failed in CI), like every test needing a tool.
+	gitCGI := testtool.GitHTTPBackend(t)
 	dir := t.TempDir()
 	s := &Server{
 		t:           t,
 		cfg:         cfg,
+		gitCGI:      gitCGI,
 		root:        filepath.Join(dir, "git"),
 		work:        filepath.Join(dir, "work"),
 		repos:       map[string]*Repo{},

@@ -13,6 +13,7 @@ import (
 	"testing"
 
 	"github.com/regen-registry/regen/internal/ghtest"
+	"github.com/regen-registry/regen/internal/testtool"
 )
 
 // miniRegistry serves the provider registry protocol for one release whose
@@ -77,9 +78,7 @@ func TestTerraformInitAcceptsProviderRelease(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs terraform init")
 	}
-	if _, err := exec.LookPath("terraform"); err != nil {
-		t.Skip("terraform not installed")
-	}
+	testtool.Require(t, "terraform", "")
 	srv := ghtest.New(t)
 	host := ghtest.Platform{OS: runtime.GOOS, Arch: runtime.GOARCH}
 	for _, tc := range []struct {

@@ -8,10 +8,12 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/regen-registry/regen/internal/fixtures"
 	"github.com/regen-registry/regen/regdata"
 )
 
-const sampleDir = "../../../shared/data/opentofu-sample"
+// sampleDir is real OpenTofu registry data the repository carries.
+var sampleDir = fixtures.OpenTofuSample()
 
 // sampleKey is a real armored public key from the sample.
 func sampleKey(t testing.TB) string {

@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/regen-registry/regen/internal/testtool"
 	"github.com/regen-registry/regen/serve"
 	"github.com/regen-registry/regen/serve/auth"
 )
@@ -93,12 +94,8 @@ func TestTerraformInitWithToken(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs terraform init")
 	}
-	if _, err := exec.LookPath("terraform"); err != nil {
-		t.Skip("terraform not installed")
-	}
-	if _, err := exec.LookPath("git"); err != nil {
-		t.Skip("git not installed")
-	}
+	terraform := testtool.Require(t, "terraform", "")
+	testtool.Require(t, "git", "")
 	work := t.TempDir()
 	token := auth.NewToken()
 	tokens := filepath.Join(work, "tokens")
@@ -155,7 +152,7 @@ func TestTerraformInitWithToken(t *testing.T) {
 		os.WriteFile(cli, []byte(cliConfig), 0o644)
 		main := fmt.Sprintf("module \"demo\" {\n  source  = \"%s/acme/demo/null\"\n  version = \"1.0.0\"\n}\n", hostPort)
 		os.WriteFile(filepath.Join(dir, "main.tf"), []byte(main), 0o644)
-		cmd := exec.Command("terraform", "init", "-input=false", "-no-color", "-backend=false")
+		cmd := exec.Command(terraform, "init", "-input=false", "-no-color", "-backend=false")
 		cmd.Dir = dir
 		cmd.Env = append(os.Environ(), "TF_CLI_CONFIG_FILE="+cli, "HOME="+dir, "CHECKPOINT_DISABLE=1",
 			"TF_IN_AUTOMATION=1", "SSL_CERT_FILE="+ca, "GIT_CONFIG_NOSYSTEM=1")

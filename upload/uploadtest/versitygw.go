@@ -18,6 +18,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 
+	"github.com/regen-registry/regen/internal/testtool"
 	"github.com/regen-registry/regen/upload/s3store"
 )
 
@@ -63,15 +64,12 @@ func FindVersityGW() (string, error) {
 
 // StartVersityGW starts a versitygw server for the test and stops it at
 // cleanup. Without the binary the test fails under CI=true and is skipped
-// otherwise.
+// otherwise (internal/testtool).
 func StartVersityGW(tb testing.TB) *S3Server {
 	tb.Helper()
 	bin, err := FindVersityGW()
 	if err != nil {
-		if os.Getenv("CI") == "true" {
-			tb.Fatalf("real S3 server needed under CI: %v", err)
-		}
-		tb.Skipf("skipping: %v", err)
+		testtool.Missing(tb, "the real S3 server: %v", err)
 	}
 	s := &S3Server{Region: "us-east-1", AccessKey: "REGENTESTACCESS", SecretKey: "regen-test-secret-key", Dir: tb.TempDir()}
 	var lastErr error
