@@ -29,7 +29,8 @@ func TestExtractFull(t *testing.T) {
 		names = append(names, in.Name)
 	}
 	// Declaration order: variables.tf only holds inputs, in file order.
-	wantNames := []string{"name", "tags", "subnets", "password", "untyped", "nullable_default", "settings", "legacy", "old_flag"}
+	wantNames := []string{"name", "tags", "subnets", "password", "untyped", "nullable_default", "settings", "legacy", "old_flag",
+		"untyped_string", "untyped_number", "untyped_bool", "untyped_list", "untyped_object", "untyped_null"}
 	if diff := cmp.Diff(wantNames, names); diff != "" {
 		t.Errorf("input order (-want +got):\n%s", diff)
 	}

@@ -10,6 +10,7 @@ import (
 	"github.com/hashicorp/hcl/v2/ext/typeexpr"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"github.com/zclconf/go-cty/cty"
+	ctyjson "github.com/zclconf/go-cty/cty/json"
 )
 
 // OpenTofuMeta is what the OpenTofu docs shape needs beyond the Doc.
@@ -67,9 +68,11 @@ type OpenTofuSubmodule struct{ OpenTofuDetails }
 type OpenTofuExample struct{ OpenTofuBase }
 
 // OpenTofuVariable is a variable. Type is the type constraint in cty's JSON
-// type notation ("string", ["list","string"], ["object",{…}]), "dynamic"
-// when none is declared, or the constraint as written when it does not
-// parse as a type.
+// type notation ("string", ["list","string"], ["object",{…}]), or the
+// constraint as written when it does not parse as a type. A variable
+// declaring no type gets the type of its default value ("hi" → "string",
+// 3 → "number", ["a", 1] → ["tuple",["string","number"]]), and "dynamic"
+// when it has no default or a null one.
 type OpenTofuVariable struct {
 	Type        json.RawMessage `json:"type"`
 	Default     json.RawMessage `json:"default"`
@@ -163,7 +166,7 @@ func openTofuBase(m Module, meta OpenTofuMeta) OpenTofuBase {
 			def = json.RawMessage("null")
 		}
 		b.Variables[in.Name] = OpenTofuVariable{
-			Type:        ctyTypeJSON(in.Type),
+			Type:        variableTypeJSON(in),
 			Default:     def,
 			Description: in.Description,
 			Sensitive:   in.Sensitive,
@@ -201,8 +204,32 @@ func openTofuDetails(m Module, meta OpenTofuMeta) OpenTofuDetails {
 	return det
 }
 
+// variableTypeJSON returns a variable's type in cty's JSON type notation:
+// its declared constraint (ctyTypeJSON), else the type its default value
+// implies, else "dynamic".
+//
+// The type a default implies is cty's implied type of its JSON form,
+// which is the type HCL gives the literal: strings, numbers and bools as
+// such, tuples for lists, objects for maps; a null default implies
+// nothing and stays "dynamic".
+func variableTypeJSON(in Input) json.RawMessage {
+	if strings.TrimSpace(in.Type) != "" || in.Required || len(in.Default) == 0 {
+		return ctyTypeJSON(in.Type)
+	}
+	ty, err := ctyjson.ImpliedType(in.Default)
+	if err != nil {
+		return ctyTypeJSON("")
+	}
+	b, err := ty.MarshalJSON()
+	if err != nil {
+		return ctyTypeJSON("")
+	}
+	return b
+}
+
 // ctyTypeJSON converts a type constraint as written to cty's JSON type
-// notation. optional() attributes are kept as cty writes them.
+// notation ("dynamic" when none is written). optional() attributes are
+// kept as cty writes them.
 func ctyTypeJSON(src string) json.RawMessage {
 	ty := cty.DynamicPseudoType
 	if strings.TrimSpace(src) != "" {
@@ -241,18 +268,27 @@ type ReadmeFile struct {
 // allow republishing it.
 const WithheldReadme = "# Documentation withheld\n\nThe documentation of this module version is not shown because its licence\nwas not recognised as one that allows republishing it. See the module's\nrepository for its README.\n"
 
-// OpenTofuReadmes returns the README files of a version: one per directory
-// that has a README, in Doc order (root, submodules, examples); withheld
-// versions get WithheldReadme instead of their READMEs.
+// NoReadme stands in for the README of a directory (the root, a
+// submodule or an example) that has none. OpenTofu's registry UI fetches
+// README.md for every directory a version lists, whatever its "readme"
+// flag says, so a placeholder is served rather than a 404 (OpenTofu's
+// registry does the same with a message of its own).
+const NoReadme = "# No README\n\nThis module version has no README file in this directory.\n"
+
+// OpenTofuReadmes returns the README files of a version, in Doc order
+// (root, submodules, examples): one per directory, NoReadme for those
+// without a README, WithheldReadme for those of a withheld version.
 func OpenTofuReadmes(d *Doc) []ReadmeFile {
 	var out []ReadmeFile
 	add := func(m Module) {
-		if !m.HasReadme() {
-			return
-		}
-		content := []byte(m.Readme)
-		if d.Withheld {
+		var content []byte
+		switch {
+		case !m.HasReadme():
+			content = []byte(NoReadme)
+		case d.Withheld:
 			content = []byte(WithheldReadme)
+		default:
+			content = []byte(m.Readme)
 		}
 		out = append(out, ReadmeFile{Path: path.Join(m.Path, "README.md"), Content: content})
 	}

@@ -108,6 +108,14 @@ func TestRenderOpenTofuShape(t *testing.T) {
 		"nullable_default": `"number"`,
 		"password":         `"string"`,
 		"old_flag":         `"bool"`,
+		// Untyped variables take their default's type; without a
+		// default, or with a null one, they are dynamic.
+		"untyped_string": `"string"`,
+		"untyped_number": `"number"`,
+		"untyped_bool":   `"bool"`,
+		"untyped_list":   `["tuple",["string","number"]]`,
+		"untyped_object": `["object",{"count":"number","zone":"string"}]`,
+		"untyped_null":   `"dynamic"`,
 	}
 	if diff := cmp.Diff(want, types); diff != "" {
 		t.Errorf("variable types (-want +got):\n%s", diff)
@@ -144,6 +152,28 @@ func TestRenderOpenTofuShape(t *testing.T) {
 	rs := OpenTofuReadmes(extractDir(t, "testdata/src/proprietary"))
 	if len(rs) != 2 || string(rs[0].Content) != WithheldReadme || rs[1].Path != "modules/inner/README.md" {
 		t.Errorf("withheld readmes: %+v", rs)
+	}
+}
+
+// TestOpenTofuReadmesPlaceholder: OpenTofu's UI fetches README.md for the
+// root and every submodule and example, so each gets one, NoReadme when
+// the directory has none (even an undocumented version).
+func TestOpenTofuReadmesPlaceholder(t *testing.T) {
+	got := map[string]string{}
+	for _, r := range OpenTofuReadmes(extractDir(t, "testdata/src/full")) {
+		got[r.Path] = string(r.Content)
+	}
+	for _, p := range []string{"README.md", "modules/broken/README.md", "modules/empty-dir/README.md", "modules/network/README.md", "examples/basic/README.md", "examples/complete/README.md"} {
+		if _, ok := got[p]; !ok {
+			t.Errorf("no %s among %v", p, got)
+		}
+	}
+	if got["examples/complete/README.md"] != NoReadme || got["README.md"] == NoReadme {
+		t.Errorf("placeholder misplaced: %q", got)
+	}
+	rs := OpenTofuReadmes(&Doc{})
+	if len(rs) != 1 || rs[0].Path != "README.md" || string(rs[0].Content) != NoReadme {
+		t.Errorf("undocumented version: %+v", rs)
 	}
 }
 

@@ -104,8 +104,10 @@ func DownloadsSummaryPath(a regdata.ModuleAddr) (string, error) {
 //	v1/modules/<ns>/<name>/<system>/<version>/index.json         version details
 //	registry/docs/modules/<ns>/<name>/<system>/index.json        OpenTofu module index
 //	registry/docs/modules/<ns>/<name>/<system>/v<version>/index.json
-//	registry/docs/modules/<ns>/<name>/<system>/v<version>/README.md (and
-//	   modules/<sub>/README.md, examples/<ex>/README.md) when documented
+//	registry/docs/modules/<ns>/<name>/<system>/v<version>/README.md, and
+//	   modules/<sub>/README.md, examples/<ex>/README.md for each submodule
+//	   and example (moddocs.NoReadme where there is none: OpenTofu's UI
+//	   fetches them all)
 //
 // docs supplies each version's documentation (NoDocs for none); it is
 // called once per version. Paths are

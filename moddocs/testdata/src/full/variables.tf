@@ -52,3 +52,29 @@ variable "old_flag" {
   default    = true
   deprecated = "Use settings instead."
 }
+
+# Untyped variables with a default: the OpenTofu docs shape gives the
+# default's own type.
+variable "untyped_string" {
+  default = "hi"
+}
+
+variable "untyped_number" {
+  default = 3
+}
+
+variable "untyped_bool" {
+  default = false
+}
+
+variable "untyped_list" {
+  default = ["a", 1]
+}
+
+variable "untyped_object" {
+  default = { zone = "a", count = 2 }
+}
+
+variable "untyped_null" {
+  default = null
+}
