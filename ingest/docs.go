@@ -13,6 +13,7 @@ import (
 
 	"github.com/regen-registry/regen/ingest/github"
 	"github.com/regen-registry/regen/moddocs"
+	"github.com/regen-registry/regen/modsource"
 	"github.com/regen-registry/regen/regdata"
 )
 
@@ -29,6 +30,10 @@ type DocsOptions struct {
 	// needs extracting; it costs about 0.6 s and 65 MB, so a process
 	// running several ingests should build one and share it.
 	Detector *moddocs.LicenseDetector
+	// Limits bound the fetch of each version's source; zero fields take
+	// modsource's defaults. A version over them is recorded as "docs
+	// unavailable" with the reason.
+	Limits modsource.Limits
 }
 
 // docsStage extracts the documentation of module versions into the docs
@@ -41,6 +46,8 @@ type docsStage struct {
 	sem *semaphore.Weighted
 	// auth carries the token to git on the web host; nil without one.
 	auth transport.AuthMethod
+	// limits bound each version's fetch (memory, disk, time).
+	limits modsource.Limits
 }
 
 // newDocsStage builds the docs stage of a run (nil when o.Docs is nil).
@@ -68,7 +75,8 @@ func newDocsStage(o Options) (*docsStage, error) {
 			}
 			return &moddocs.Extractor{Licenses: detector, Policy: policy}, nil
 		}),
-		sem: semaphore.NewWeighted(int64(o.Jobs)),
+		sem:    semaphore.NewWeighted(int64(o.Jobs)),
+		limits: o.Docs.Limits,
 	}
 	if o.Token != "" {
 		// Git remotes are on the web host, the only host besides the API
@@ -158,27 +166,31 @@ func (r *runner) versionDocs(ctx context.Context, entry string, addr regdata.Mod
 			r.warning(entry, fmt.Sprintf("docs of %s not extracted (retried next run): ", v.Version)+fmt.Sprintf(format, args...))
 		}
 	}
-	src, err := moddocs.Fetch(ctx, moddocs.FetchRequest{URL: r.ep.GitURL(repo), Tag: v.Version, Commit: v.Commit, Auth: r.docs.auth})
+	src, err := modsource.Fetch(ctx, modsource.Request{URL: r.ep.GitURL(repo), Tag: v.Version, Commit: v.Commit, Auth: r.docs.auth}, r.docs.limits)
 	switch {
 	case ctx.Err() != nil:
 		return false, false
-	case errors.Is(err, moddocs.ErrSourceGone):
+	case errors.Is(err, modsource.ErrSourceGone), modsource.IsLimit(err):
+		// Permanent for this commit: record it so that it is not fetched
+		// again, and publish the version without documentation. A source
+		// over the limits does not hold back the module's other versions.
 		if perr := r.docs.store.PutError(ctx, addr, v.Version, v.Commit, err); perr != nil {
 			retry("%v; recording that failed: %v", err, perr)
 			return false, false
 		}
-		r.warning(entry, fmt.Sprintf("docs of %s: %v; published without documentation", v.Version, err))
+		r.warning(entry, fmt.Sprintf("docs of %s unavailable: %v; published without documentation", v.Version, err))
 		return true, true
 	case err != nil:
 		retry("%v", err)
 		return false, false
 	}
+	defer src.Close()
 	x, err := r.docs.extractor()
 	if err != nil {
 		retry("%v", err)
 		return false, false
 	}
-	d, err := x.Extract(ctx, src.FS)
+	d, err := x.Extract(ctx, src.FS())
 	if err != nil {
 		retry("extracting from commit %s: %v", src.Commit, err)
 		return false, true

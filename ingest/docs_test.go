@@ -3,6 +3,7 @@ package ingest
 import (
 	"context"
 	"errors"
+	"maps"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -14,6 +15,7 @@ import (
 
 	"github.com/regen-registry/regen/internal/fixtures"
 	"github.com/regen-registry/regen/moddocs"
+	"github.com/regen-registry/regen/modsource"
 	"github.com/regen-registry/regen/regdata"
 )
 
@@ -282,4 +284,39 @@ func (e *env) regModule(t *testing.T, ns, name, system string, versions ...regda
 		t.Fatal(err)
 	}
 	return a
+}
+
+// A version whose source exceeds the fetch limits (a git bomb, in small)
+// is published without documentation and recorded as such, with the
+// reason; the run does not fail and the module's other versions get their
+// documentation.
+func TestModuleDocsOverLimits(t *testing.T) {
+	e := newEnv(t)
+	docsDir := filepath.Join(t.TempDir(), "registry-docs")
+	addr := e.module("acme", "vpc", "aws")
+	r := e.srv.NewRepo("acme", "terraform-aws-vpc")
+	big := maps.Clone(vpcModule)
+	big["zeros.bin"] = strings.Repeat("\x00", 64<<10)
+	r.Tag("v1.0.0", r.Commit(big, "big"))
+	r.Tag("v1.1.0", r.Snapshot(vpcModule, "small"))
+
+	sum := e.run(withDocs(t, docsDir), func(o *Options) { o.Docs.Limits = modsource.Limits{MaxFileBytes: 32 << 10} })
+	mustNoFailures(t, sum)
+	if got := moduleVersions(e.readModule(addr)); !slices.Equal(got, []string{"v1.1.0", "v1.0.0"}) {
+		t.Fatalf("versions %v", got)
+	}
+	w := docsWarnings(sum)
+	if len(w) != 1 || !strings.Contains(w[0], "docs of v1.0.0 unavailable") || !strings.Contains(w[0], "exceeds the limit of 32768 bytes") {
+		t.Fatalf("docs warnings %q", w)
+	}
+	store := moddocs.NewStore(docsDir, nil)
+	ctx := context.Background()
+	_, err := store.Get(ctx, addr, "v1.0.0")
+	var rec *moddocs.RecordedError
+	if !errors.As(err, &rec) || !strings.Contains(rec.Message, "exceeds the limit") {
+		t.Fatalf("v1.0.0: %v, want a recorded limit error", err)
+	}
+	if d, err := store.Get(ctx, addr, "v1.1.0"); err != nil || d.Root.Readme == "" {
+		t.Fatalf("v1.1.0 docs: %v, %v", d, err)
+	}
 }

@@ -51,20 +51,3 @@ func BenchmarkStorePut(b *testing.B) {
 		}
 	}
 }
-
-// BenchmarkFetchAndExtract fetches one tagged commit of the "full" fixture
-// from git-http-backend on loopback (depth 1, into memory) and extracts it.
-func BenchmarkFetchAndExtract(b *testing.B) {
-	g := newGitServer(b)
-	x := testExtractor(b)
-	ctx := context.Background()
-	for b.Loop() {
-		src, err := Fetch(ctx, FetchRequest{URL: g.url, Tag: "v1.0.0", Commit: g.a})
-		if err != nil {
-			b.Fatal(err)
-		}
-		if _, err := x.Extract(ctx, src.FS); err != nil {
-			b.Fatal(err)
-		}
-	}
-}

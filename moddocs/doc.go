@@ -6,9 +6,9 @@
 //
 // # Extraction
 //
-// Extractor.Extract works on any fs.FS (os.DirFS, fstest.MapFS, or a git
-// commit from Fetch, which fetches one commit with go-git into memory,
-// depth 1). Configuration is read with hashicorp/terraform-config-inspect;
+// Extractor.Extract works on any fs.FS (os.DirFS, fstest.MapFS, or a
+// commit's tree written to disk by modsource.Fetch, which fetches one
+// commit with go-git into bounded on-disk storage). Configuration is read with hashicorp/terraform-config-inspect;
 // nothing is executed, no symbolic link or submodule is followed, and file
 // sizes are capped (Limits). A module whose configuration does not parse
 // still gets a Doc, with the parser's diagnostics in Module.Error and

@@ -1,24 +1,28 @@
-package moddocs
+package modsource
 
 import (
 	"context"
 	"errors"
 	"fmt"
-	"io/fs"
+	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 
+	"github.com/go-git/go-billy/v5/osfs"
 	git "github.com/go-git/go-git/v5"
 	"github.com/go-git/go-git/v5/config"
 	"github.com/go-git/go-git/v5/plumbing"
+	"github.com/go-git/go-git/v5/plumbing/cache"
 	"github.com/go-git/go-git/v5/plumbing/object"
 	"github.com/go-git/go-git/v5/plumbing/transport"
-	"github.com/go-git/go-git/v5/storage/memory"
+	"github.com/go-git/go-git/v5/storage/filesystem"
 )
 
-// FetchRequest names one commit of a remote repository.
-type FetchRequest struct {
-	// URL is the repository's clone URL (https://…, http://… in tests).
+// Request names one commit of a remote repository.
+type Request struct {
+	// URL is the repository's clone URL (https://…, http:// or file:// in
+	// tests and local previews).
 	URL string
 	// Tag is the tag as written in the data file ("v1.2.0"). Optional when
 	// Commit is set.
@@ -29,22 +33,16 @@ type FetchRequest struct {
 	Commit string
 	// Auth is passed to go-git (nil for public repositories).
 	Auth transport.AuthMethod
+	// TempDir is where the temporary folder is made (default os.TempDir()).
+	TempDir string
 }
 
 // ErrSourceGone marks (with errors.Is) a Fetch error that will not go away
 // by retrying: the repository, the tag or the commit no longer exists, or
 // the tag moved and the server will not serve the recorded commit. Callers
-// record such versions (Store.PutError) instead of retrying them on every
-// run; other errors (network, server errors) are worth a retry.
+// record such versions instead of retrying them on every run; other errors
+// (network, server errors) are worth a retry, except *LimitError.
 var ErrSourceGone = errors.New("module source is gone")
-
-// Source is one commit's tree, held in memory.
-type Source struct {
-	// Commit is the full hash of the commit fetched.
-	Commit string
-	// FS is the commit's tree, read-only.
-	FS fs.FS
-}
 
 var (
 	commitRE = regexp.MustCompile(`^[0-9a-f]{40}$`)
@@ -52,8 +50,9 @@ var (
 	tagRE = regexp.MustCompile(`^[A-Za-z0-9_.+/-]+$`)
 )
 
-// Fetch fetches a single commit with go-git into memory: no history
-// (depth 1), no working tree, nothing written to disk, nothing executed.
+// Fetch fetches a single commit and writes its tree to a new temporary
+// folder, within lim (see the package doc). The caller must Close the
+// Checkout; on error nothing is left on disk.
 //
 // With a Tag it fetches refs/tags/<Tag>, peels an annotated tag to its
 // commit and checks it against Commit. When the tag is gone or has moved
@@ -61,7 +60,7 @@ var (
 // when they advertise allow-reachable-sha1-in-want or allow-tip-sha1-in-want
 // (GitHub, GitLab and git's protocol v2 servers do); otherwise the error
 // says why the commit could not be had.
-func Fetch(ctx context.Context, req FetchRequest) (*Source, error) {
+func Fetch(ctx context.Context, req Request, lim Limits) (_ *Checkout, err error) {
 	if req.Commit != "" && !commitRE.MatchString(req.Commit) {
 		return nil, fmt.Errorf("fetching %s: commit %q is not a full lower-case hex hash", req.URL, req.Commit)
 	}
@@ -71,7 +70,55 @@ func Fetch(ctx context.Context, req FetchRequest) (*Source, error) {
 	if req.Tag != "" && (!tagRE.MatchString(req.Tag) || strings.Contains(req.Tag, "..")) {
 		return nil, fmt.Errorf("fetching %s: tag %q is not a usable ref name", req.URL, req.Tag)
 	}
-	repo, err := git.Init(memory.NewStorage(), nil)
+	lim = lim.WithDefaults()
+	parent, cancel := context.WithTimeoutCause(ctx, lim.Timeout, &LimitError{What: "fetching and writing the source", Limit: int64(lim.Timeout.Seconds()), Unit: "seconds"})
+	defer cancel()
+	ctx = parent
+
+	root, err := os.MkdirTemp(req.TempDir, "regen-source-*")
+	if err != nil {
+		return nil, fmt.Errorf("fetching %s: %w", req.URL, err)
+	}
+	defer func() {
+		if err != nil {
+			os.RemoveAll(root)
+			// The time box is a limit; the caller's own cancellation is not.
+			if c := context.Cause(ctx); IsLimit(c) && ctx.Err() != nil && !IsLimit(err) {
+				err = fmt.Errorf("fetching %s: %w", req.URL, c)
+			}
+		}
+	}()
+	gitDir := filepath.Join(root, "git")
+	if err := os.Mkdir(gitDir, 0o700); err != nil {
+		return nil, err
+	}
+	g := &guardedStorage{
+		Storage: filesystem.NewStorageWithOptions(osfs.New(gitDir), cache.NewObjectLRU(8*cache.MiByte),
+			filesystem.Options{ExclusiveAccess: true, LargeObjectThreshold: 1 << 20}),
+		ctx: ctx, lim: lim, spool: root,
+	}
+	c, err := fetchCommit(ctx, g, req)
+	if g.refused != nil {
+		return nil, fmt.Errorf("fetching %s: %w", req.URL, g.refused)
+	}
+	if err != nil {
+		return nil, err
+	}
+	tree := filepath.Join(root, "tree")
+	co := &Checkout{Dir: tree, Commit: c.Hash.String(), root: root}
+	if err := co.write(ctx, g, c, lim); err != nil {
+		return nil, fmt.Errorf("writing %s commit %s: %w", req.URL, co.Commit, err)
+	}
+	// The object storage is no longer needed; free the disk now.
+	if err := os.RemoveAll(gitDir); err != nil {
+		return nil, err
+	}
+	return co, nil
+}
+
+// fetchCommit fetches the commit req names into s and returns it.
+func fetchCommit(ctx context.Context, s *guardedStorage, req Request) (*object.Commit, error) {
+	repo, err := git.Init(s, nil)
 	if err != nil {
 		return nil, fmt.Errorf("fetching %s: %w", req.URL, err)
 	}
@@ -97,13 +144,15 @@ func Fetch(ctx context.Context, req FetchRequest) (*Source, error) {
 		ref := plumbing.NewTagReferenceName(req.Tag)
 		err := fetch("+" + ref.String() + ":" + ref.String())
 		switch {
+		case s.refused != nil:
+			return nil, s.refused
 		case err == nil:
 			c, err := peel(repo, ref)
 			if err != nil {
 				return nil, fmt.Errorf("fetching %s tag %s: %w", req.URL, req.Tag, err)
 			}
 			if req.Commit == "" || c.Hash.String() == req.Commit {
-				return source(c)
+				return c, nil
 			}
 			tagProblem = fmt.Errorf("tag %s now points at %s, not %s", req.Tag, c.Hash, req.Commit)
 		case errors.As(err, &git.NoMatchingRefSpecError{}):
@@ -117,6 +166,9 @@ func Fetch(ctx context.Context, req FetchRequest) (*Source, error) {
 	}
 
 	err = fetch(req.Commit + ":refs/regen/commit")
+	if s.refused != nil {
+		return nil, s.refused
+	}
 	if err != nil {
 		if tagProblem != nil {
 			return nil, fmt.Errorf("fetching %s: %v, and fetching commit %s failed: %w", req.URL, tagProblem, req.Commit, markGone(err))
@@ -127,7 +179,7 @@ func Fetch(ctx context.Context, req FetchRequest) (*Source, error) {
 	if err != nil {
 		return nil, fmt.Errorf("fetching %s commit %s: %w", req.URL, req.Commit, err)
 	}
-	return source(c)
+	return c, nil
 }
 
 // markGone adds ErrSourceGone to the errors that say the repository or
@@ -163,12 +215,4 @@ func peel(repo *git.Repository, name plumbing.ReferenceName) (*object.Commit, er
 		h = tag.Target
 	}
 	return repo.CommitObject(h)
-}
-
-func source(c *object.Commit) (*Source, error) {
-	t, err := c.Tree()
-	if err != nil {
-		return nil, fmt.Errorf("reading the tree of commit %s: %w", c.Hash, err)
-	}
-	return &Source{Commit: c.Hash.String(), FS: treeFS{root: t}}, nil
 }
