@@ -5,6 +5,8 @@ import (
 	"log/slog"
 	"net/http"
 	"time"
+
+	"github.com/regen-registry/regen/regdata"
 )
 
 // Defaults for Options fields left zero.
@@ -27,6 +29,12 @@ type Options struct {
 	// provider, "ns/name/system" for a module), matched without regard to
 	// case.
 	Only []string
+	// Shard, when set, restricts the run to the entries whose namespace
+	// belongs to it (see regdata.Shard), so parallel runs over different
+	// shards write disjoint files. Unlike Only, a shard knows all its
+	// entries, so entries deleted from its part of the data folder are
+	// detected (and a deleted event recorded) as in a whole run.
+	Shard *regdata.Shard
 	// Jobs is how many entries are processed at once (default DefaultJobs).
 	Jobs int
 	// GitHubURL is the base of web pages, feeds, release downloads and git

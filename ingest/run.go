@@ -3,6 +3,7 @@ package ingest
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -75,7 +76,8 @@ func (r *runner) ingest(ctx context.Context, provs []regdata.ProviderAddr, mods 
 }
 
 // selectEntries lists the entries to ingest: every provider and module of
-// the selected kinds, or those named in Only.
+// the selected kinds (of the shard, when the run has one), or those named
+// in Only.
 func (r *runner) selectEntries() ([]regdata.ProviderAddr, []regdata.ModuleAddr, error) {
 	var provs []regdata.ProviderAddr
 	var mods []regdata.ModuleAddr
@@ -99,6 +101,10 @@ func (r *runner) selectEntries() ([]regdata.ProviderAddr, []regdata.ModuleAddr, 
 	}
 	for _, b := range bad {
 		r.log.Warn("file does not fit the data layout; skipped", "path", b)
+	}
+	if sh := r.opts.Shard; sh != nil {
+		provs = slices.DeleteFunc(provs, func(a regdata.ProviderAddr) bool { return !sh.HasNamespace(a.Namespace) })
+		mods = slices.DeleteFunc(mods, func(a regdata.ModuleAddr) bool { return !sh.HasNamespace(a.Namespace) })
 	}
 	if len(r.opts.Only) == 0 {
 		if !r.opts.Providers {
@@ -164,12 +170,13 @@ func onlyKey(s string) (string, error) {
 }
 
 // detectDeleted emits a deleted event for every entry the state remembers
-// from an earlier run whose data file is gone, and forgets it.
+// from an earlier run whose data file is gone, and forgets it. A sharded
+// run looks only at its shard's entries.
 func (r *runner) detectDeleted(ctx context.Context, provs []regdata.ProviderAddr, mods []regdata.ModuleAddr) {
 	now := r.opts.Now().UTC()
 	check := func(prefix string, present map[string]bool, ev func(addr string) (events.Event, bool)) {
 		for _, k := range r.state.Keys(prefix) {
-			if present[k] {
+			if present[k] || !r.inShard(k) {
 				continue
 			}
 			st := r.state.Get(k)
@@ -208,4 +215,16 @@ func (r *runner) detectDeleted(ctx context.Context, provs []regdata.ProviderAddr
 			return events.Event{Type: events.ModuleDeleted, Namespace: p[0], Name: p[1], Target: p[2]}, true
 		})
 	}
+}
+
+// inShard reports whether a state key ("provider/ns/type",
+// "module/ns/name/system") belongs to the run's shard; every key does when
+// the run has none.
+func (r *runner) inShard(key string) bool {
+	if r.opts.Shard == nil {
+		return true
+	}
+	_, rest, _ := strings.Cut(key, "/")
+	ns, _, _ := strings.Cut(rest, "/")
+	return ns != "" && r.opts.Shard.HasNamespace(ns)
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"time"
@@ -11,6 +12,8 @@ import (
 	"github.com/regen-registry/regen/ingest/github"
 	"github.com/regen-registry/regen/internal/progress"
 	"github.com/regen-registry/regen/moddocs"
+	"github.com/regen-registry/regen/pipeline"
+	"github.com/regen-registry/regen/regdata"
 )
 
 // ghFlags are the flags of every command that talks to GitHub (ingest,
@@ -111,11 +114,13 @@ func newIngestCmd(g *globals) *cobra.Command {
 		providers bool
 		modules   bool
 		only      []string
+		shard     string
+		partialOK bool
 		full      bool
 		fullEvery time.Duration
 	)
 	cmd := &cobra.Command{
-		Use:   "ingest --data DIR [--providers] [--modules] [--only ADDR...] [--jobs N]",
+		Use:   "ingest --data DIR [--providers] [--modules] [--only ADDR... | --shard SHARD] [--jobs N]",
 		Short: "Bring the data folder up to date with the releases and tags on GitHub",
 		Long: `Ingest checks every provider and module of the data folder (or those named
 with --only) for new versions and adds them.
@@ -139,6 +144,11 @@ Extraction problems are warnings; they never hold back a version.
 Poll state (feed validators, back-off of failed versions) is kept in
 DIR/.regen/ingest-state/; change events are appended to DIR/events/.
 
+--shard restricts the run to a part of the data folder so that parallel jobs
+write disjoint files ('regen shard pack' then packages the job's changes).
+Unlike --only, a shard knows all its entries: entries whose data file was
+removed since the last run get their deleted event.
+
 Exit status: 0 when everything succeeded; 3 when some entries or versions
 failed (the summary on stdout lists them, the rest was written); 1 when the
 run could not work at all.`,
@@ -148,8 +158,23 @@ run could not work at all.`,
 			o.Providers, o.Modules, o.Only = providers, modules, only
 			o.Full, o.FullEvery = full, fullEvery
 			o.Progress = newProgress(g, "ingest")
+			if shard != "" {
+				sh, err := regdata.ParseShard(shard)
+				if err != nil {
+					return err
+				}
+				o.Shard = &sh
+				if err := pipeline.WriteRunMark(o.Data, pipeline.RunMark{Shard: sh.String(), Started: time.Now()}); err != nil {
+					return err
+				}
+			}
 			sum, err := ingest.Run(cmd.Context(), o)
-			return writeSummary(g, sum, err)
+			err = writeSummary(g, sum, err)
+			var ee *exitError
+			if partialOK && errors.As(err, &ee) && ee.code == 3 {
+				return nil
+			}
+			return err
 		},
 	}
 	f.register(cmd)
@@ -157,6 +182,8 @@ run could not work at all.`,
 	fl.BoolVar(&providers, "providers", false, "ingest providers (default: both kinds)")
 	fl.BoolVar(&modules, "modules", false, "ingest modules (default: both kinds)")
 	fl.StringSliceVar(&only, "only", nil, "only these entries: NS/TYPE (provider) or NS/NAME/SYSTEM (module); repeatable")
+	fl.StringVar(&shard, "shard", "", `only the entries whose namespace starts with one of these characters, written like a bracket expression ("a-b", "u-z0-9_-"); for parallel jobs, see regen shard`)
+	fl.BoolVar(&partialOK, "partial-ok", false, "exit 0 when only some entries or versions failed (they are listed in the summary); for scheduled runs that publish what succeeded")
 	fl.BoolVar(&full, "full", false, "list every repository's tags, whatever its feed says")
 	fl.DurationVar(&fullEvery, "full-every", ingest.DefaultFullEvery, "list each repository's tags at least this often")
 	return cmd

@@ -63,6 +63,8 @@ func newRootCmd(stdout, stderr io.Writer) *cobra.Command {
 		newConfigCmd(g),
 		newStatusCmd(g),
 		newGenDocsCmd(g),
+		newShardCmd(g),
+		newCommitCmd(g),
 	)
 	setupConfig(root, g)
 	return root
