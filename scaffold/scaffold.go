@@ -32,9 +32,20 @@ type Options struct {
 	Host string
 	// BaseURL is the public URL when it is not https://<Host>.
 	BaseURL string
-	// RegenVersion is what the workflows install with go install
-	// (default DefaultRegenVersion).
+	// RegenVersion is the regen the workflows install (default
+	// DefaultRegenVersion): a release version (v1.2.3), or with
+	// InstallSource any version go install accepts.
 	RegenVersion string
+	// InstallFrom is how the workflows install regen: InstallRelease (the
+	// default for a release version) or InstallSource (go install; the
+	// default when RegenVersion is not a release, such as latest).
+	InstallFrom string
+	// ReleaseURL is where release archives are downloaded from (default
+	// DefaultReleaseURL).
+	ReleaseURL string
+	// ReleaseSHA256 pins the sha256 of the release's linux_amd64 archive;
+	// empty: the workflows check it against the release's checksums file.
+	ReleaseSHA256 string
 	// UploadTarget, UploadEndpoint and UploadRegion fill in regen.yaml's
 	// upload section (left commented out when empty).
 	UploadTarget, UploadEndpoint, UploadRegion string
@@ -79,7 +90,7 @@ func (o Options) normalize() (Options, error) {
 	if strings.ContainsAny(o.RegenVersion, " \t\n\"'$`\\") {
 		return o, fmt.Errorf("--regen-version %q: want a module version such as v1.2.3 or latest", o.RegenVersion)
 	}
-	return o, nil
+	return o.normalizeInstall()
 }
 
 // File is one file of the scaffold.
@@ -100,8 +111,10 @@ func Render(o Options) ([]File, error) {
 	// PublicURL is the base URL whether given or derived.
 	data := struct {
 		Options
-		PublicURL string
-	}{o, o.BaseURL}
+		PublicURL    string
+		InstallEnv   string
+		InstallSteps string
+	}{o, o.BaseURL, o.installEnv(), o.installSteps()}
 	if data.PublicURL == "" {
 		data.PublicURL = "https://" + o.Host
 	}

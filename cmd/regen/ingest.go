@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -155,6 +157,8 @@ run could not work at all.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			o := f.options(g)
+			// An empty --only (a workflow's unset entry) selects nothing.
+			only = slices.DeleteFunc(only, func(s string) bool { return strings.TrimSpace(s) == "" })
 			o.Providers, o.Modules, o.Only = providers, modules, only
 			o.Full, o.FullEvery = full, fullEvery
 			o.Progress = newProgress(g, "ingest")
@@ -181,7 +185,7 @@ run could not work at all.`,
 	fl := cmd.Flags()
 	fl.BoolVar(&providers, "providers", false, "ingest providers (default: both kinds)")
 	fl.BoolVar(&modules, "modules", false, "ingest modules (default: both kinds)")
-	fl.StringSliceVar(&only, "only", nil, "only these entries: NS/TYPE (provider) or NS/NAME/SYSTEM (module); repeatable")
+	fl.StringSliceVar(&only, "only", nil, "only these entries: NS/TYPE (provider) or NS/NAME/SYSTEM (module); repeatable; an empty value is ignored")
 	fl.StringVar(&shard, "shard", "", `only the entries whose namespace starts with one of these characters, written like a bracket expression ("a-b", "u-z0-9_-"); for parallel jobs, see regen shard`)
 	fl.BoolVar(&partialOK, "partial-ok", false, "exit 0 when only some entries or versions failed (they are listed in the summary); for scheduled runs that publish what succeeded")
 	fl.BoolVar(&full, "full", false, "list every repository's tags, whatever its feed says")

@@ -31,8 +31,12 @@ A file that exists is never overwritten: it is reported "unchanged" when it
 already has the template's content, "kept" when it differs (your changes). Run
 init again after upgrading regen to add what new templates bring.
 
-The workflows install regen with go install at --regen-version (default: this
-binary's version, or latest).`,
+The workflows install regen at --regen-version (default: this binary's
+version, or latest). For a release version they download the release's
+linux_amd64 archive and check its sha256, pinned with --release-sha256 or
+else read from the release's checksums file, so a run starts in seconds;
+--install source (the default when the version is not a release, such as
+latest from a development build) compiles it with go install instead.`,
 		Example: `  regen init my-registry --host registry.example.com
   regen init . --host registry.example.com --upload-target s3://my-bucket \
       --upload-endpoint https://ACCOUNT_ID.r2.cloudflarestorage.com --upload-region auto \
@@ -65,6 +69,9 @@ binary's version, or latest).`,
 	f.StringVar(&o.UploadRegion, "upload-region", "", "S3 region for regen.yaml (auto for R2)")
 	f.StringVar(&o.CloudflareZone, "cloudflare-zone", "", "Cloudflare zone ID to purge after uploads, for regen.yaml")
 	f.StringVar(&o.RegenVersion, "regen-version", "", "regen version the workflows install (default: this binary's, or latest)")
+	f.StringVar(&o.InstallFrom, "install", "", "how the workflows install regen: release (a pinned release archive, checksum verified; the default for a release version) or source (go install)")
+	f.StringVar(&o.ReleaseURL, "release-url", scaffold.DefaultReleaseURL, "where the workflows download release archives from (<url>/v<version>/regen_<version>_linux_amd64.tar.gz)")
+	f.StringVar(&o.ReleaseSHA256, "release-sha256", "", "sha256 of regen_<version>_linux_amd64.tar.gz to pin in the workflows (default: checked against the release's checksums file)")
 	f.BoolVar(&o.DryRun, "dry-run", false, "list what would be written, write nothing")
 	_ = cmd.MarkFlagRequired("host")
 	return cmd

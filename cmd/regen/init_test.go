@@ -173,6 +173,33 @@ func TestInitThenPublishWorkflow(t *testing.T) {
 	if !slices.ContainsFunc(res, func(r stepResult) bool { return strings.Contains(r.Output, "no data change") }) {
 		t.Errorf("second run did not report 'no data change'")
 	}
+
+	// A fresh release, announced by the module's own release workflow with
+	// a repository_dispatch, while someone else pushed to main: just that
+	// entry is ingested, the commit is rebased and pushed, and the new
+	// version is uploaded.
+	cidr := o.gh.Repo("hashicorp", "terraform-cidr-subnets")
+	cidr.Tag("v1.2.0", cidr.Commit(map[string]string{"main.tf": "variable \"base_cidr_block\" {}\n# 1.2\n"}, "third"))
+	other := filepath.Join(t.TempDir(), "other")
+	git(t, filepath.Dir(other), "clone", "-q", o.origin, other)
+	write(t, filepath.Join(other, "NOTES.md"), "meanwhile\n")
+	git(t, other, "add", "-A")
+	git(t, other, "commit", "-q", "-m", "meanwhile")
+	git(t, other, "push", "-q", "origin", "main")
+	res = o.runner.run(".github/workflows/regen-publish.yml", map[string]any{
+		"action": "regen-release", "client_payload": map[string]any{"entry": "hashicorp/subnets/cidr"}})
+	mustSucceed(t, "regen-publish (repository_dispatch)", res)
+	ingested, _ := os.ReadFile(filepath.Join(o.runner.temp, "ingest.json"))
+	if strings.Contains(string(ingested), "acme/gone") || !strings.Contains(string(ingested), "v1.2.0") {
+		t.Errorf("the dispatched run did not ingest just the named entry:\n%s", ingested)
+	}
+	if log := git(t, o.origin, "log", "-2", "--format=%s", "main"); log != "ingest: new versions\nmeanwhile" {
+		t.Errorf("origin main log:\n%s", log)
+	}
+	got, err = os.ReadFile(filepath.Join(o.bucket, "v1", "modules", "hashicorp", "subnets", "cidr", "versions"))
+	if err != nil || !strings.Contains(string(got), `"1.2.0"`) {
+		t.Errorf("the dispatched release was not uploaded: %s %v", got, err)
+	}
 }
 
 // TestValidateWorkflow runs the pull-request workflow on a good and a bad

@@ -224,8 +224,8 @@ func (r *actionsRunner) baseEnv(eventPath string) []string {
 var exprRE = regexp.MustCompile(`\$\{\{\s*(.*?)\s*\}\}`)
 
 // expand evaluates ${{ }} expressions of the forms the generated
-// workflows use: secrets.X, vars.X, github.X (github.event.a.b from the
-// event), 'literals', and a || b. Anything else fails the test.
+// workflows use: secrets.X, github.X (github.event.a.b from the event),
+// inputs.X (the event's inputs), 'literals', and a || b. Anything else fails the test.
 func (r *actionsRunner) expand(s string, ctx map[string]any) string {
 	return exprRE.ReplaceAllStringFunc(s, func(m string) string {
 		expr := exprRE.FindStringSubmatch(m)[1]
@@ -244,6 +244,8 @@ func (r *actionsRunner) operand(op string, ctx map[string]any) string {
 		return strings.Trim(op, "'")
 	case strings.HasPrefix(op, "secrets."):
 		return r.secrets[strings.TrimPrefix(op, "secrets.")]
+	case strings.HasPrefix(op, "inputs."):
+		return fmt.Sprint(orEmpty(lookup(ctx, "event.inputs."+strings.TrimPrefix(op, "inputs."))))
 	case strings.HasPrefix(op, "github."):
 		return fmt.Sprint(orEmpty(lookup(ctx, strings.TrimPrefix(op, "github."))))
 	}
