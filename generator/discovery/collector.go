@@ -61,6 +61,7 @@ type moduleSummary struct {
 type providerSummary struct {
 	row      search.Provider
 	versions []DocsVersion
+	warnings []string
 }
 
 func (m *moduleSummary) key() string   { return "module/" + m.row.Key() }
@@ -111,7 +112,7 @@ func (c *Collector) AddProvider(in ProviderInput) error {
 	if len(in.Versions) == 0 {
 		return fmt.Errorf("provider %s: no published versions", in.Addr)
 	}
-	s := providerSummary{row: in.searchProvider(), versions: in.docsProvider().Versions}
+	s := providerSummary{row: in.searchProvider(), versions: in.docsProvider().Versions, warnings: in.Warnings}
 	s.row.Downloads = 0
 	c.mu.Lock()
 	c.providers = append(c.providers, s)
@@ -358,7 +359,7 @@ func (c *Collector) searchFeed() ([]byte, error) {
 		}
 	}
 	for _, p := range c.providers {
-		it := search.ProviderFeedItem(p.row)
+		it := search.ProviderFeedItem(p.row, len(p.warnings))
 		items = append(items, it)
 		present[it.ID] = true
 	}
@@ -437,16 +438,7 @@ func (m *moduleSummary) docsModule() DocsModule {
 // docsProvider returns the provider's entry of the OpenTofu docs provider
 // list.
 func (p *providerSummary) docsProvider() DocsProvider {
-	return DocsProvider{
-		Addr: DocsProviderAddr{
-			Display:   p.row.Namespace + "/" + p.row.Type,
-			Namespace: strings.ToLower(p.row.Namespace),
-			Name:      strings.ToLower(p.row.Type),
-		},
-		Description: p.row.Description,
-		Versions:    p.versions,
-		Popularity:  p.row.Downloads,
-	}
+	return newDocsProvider(p.row, p.versions, p.warnings)
 }
 
 // dataClock is the newest time the collected data holds: the latest event

@@ -194,6 +194,7 @@ func ModuleFiles(in ModuleInput, docs DocsFunc) ([]File, error) {
 //
 //	registry/docs/providers/<ns>/<type>/index.json
 //	registry/docs/providers/<ns>/<type>/v<version>/index.json
+//	registry/docs/providers/<ns>/<type>/v<version>/index.md     (ProviderOverview)
 func ProviderFiles(in ProviderInput) ([]File, error) {
 	if len(in.Versions) == 0 {
 		return nil, fmt.Errorf("provider %s: no published versions", in.Addr)
@@ -215,15 +216,22 @@ func ProviderFiles(in ProviderInput) ([]File, error) {
 			},
 			CDKTFDocs: map[string]DocsProviderDocs{},
 			Licenses:  []moddocs.OpenTofuLicense{},
+			// No licence detected: OpenTofu's registry calls that
+			// incompatible (registry-ui license.List.IsRedistributable).
+			IncompatibleLicense: true,
 		}
-		if src := strings.TrimSuffix(in.Source, "/"); src != "" {
+		src := strings.TrimSuffix(in.Source, "/")
+		if src != "" {
 			doc.Link = src + "/tree/v" + v.Version
 		}
 		data, err := Marshal(doc)
 		if err != nil {
 			return nil, err
 		}
-		files = append(files, File{Path: path.Join(providerDocsRoot, base, docsID(v.Version), manifest.DirIndex), Data: data, Class: manifest.ClassLeaf})
+		vdir := path.Join(providerDocsRoot, base, docsID(v.Version))
+		files = append(files,
+			File{Path: path.Join(vdir, manifest.DirIndex), Data: data, Class: manifest.ClassLeaf},
+			File{Path: path.Join(vdir, "index.md"), Data: ProviderOverview(src), Class: manifest.ClassLeaf})
 	}
 	idx, err := Marshal(in.docsProvider())
 	if err != nil {

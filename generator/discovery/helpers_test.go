@@ -172,6 +172,7 @@ func newFixture(t *testing.T) fixture {
 				regdata.ProviderVersion{Version: "3.5.1", Discovered: day(1)}),
 			Source:      "https://github.com/hashicorp/terraform-provider-random",
 			Description: "Random values",
+			Warnings:    []string{"This provider has moved to opentofu/random."},
 			Downloads:   stats.Summary{Total: 7},
 		}},
 		events: []events.Event{

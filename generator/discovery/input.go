@@ -48,7 +48,10 @@ type ProviderInput struct {
 	Versions    []regdata.Published[regdata.ProviderVersion]
 	Source      string
 	Description string
-	Downloads   stats.Summary
+	// Warnings are the data file's "warnings": notices OpenTofu gives its
+	// users about the provider (deprecated, moved).
+	Warnings  []string
+	Downloads stats.Summary
 }
 
 func (in *ModuleInput) check() error {
@@ -201,10 +204,10 @@ func NewModuleInput(addr regdata.ModuleAddr, f *regdata.ModuleFile, bl *regdata.
 }
 
 // NewProviderInput assembles the input of a provider data entry; its
-// "description" member is used when present.
+// "warnings" and, when present, "description" members are used.
 func NewProviderInput(addr regdata.ProviderAddr, f *regdata.ProviderFile, bl *regdata.Blacklist, repository string) ProviderInput {
 	pub, _ := regdata.PublishedProviderVersions(addr, f, bl)
-	in := ProviderInput{Addr: addr, Versions: pub, Source: WebURL(repository)}
+	in := ProviderInput{Addr: addr, Versions: pub, Source: WebURL(repository), Warnings: f.Warnings}
 	_ = json.Unmarshal(f.Extra["description"], &in.Description)
 	return in
 }

@@ -15,7 +15,7 @@ import (
 )
 
 // SavedFormat names the format of the Collector's saved state.
-const SavedFormat = "regen-discovery-state/1"
+const SavedFormat = "regen-discovery-state/2"
 
 // SavedPath is where a build keeps the Collector's saved state in its
 // tree (under .regen/, which is never served).
@@ -60,6 +60,7 @@ type savedProvider struct {
 	Description string        `json:"description,omitempty"`
 	Source      string        `json:"source,omitempty"`
 	Published   time.Time     `json:"published"`
+	Warnings    []string      `json:"warnings,omitempty"`
 	Versions    []DocsVersion `json:"versions"`
 }
 
@@ -83,7 +84,7 @@ func (c *Collector) WriteSaved(w io.Writer) error {
 		r := p.row
 		lines = append(lines, savedLine{Key: p.key(), Provider: &savedProvider{
 			Namespace: r.Namespace, Type: r.Type, Version: r.Version, Description: r.Description,
-			Source: r.Source, Published: r.PublishedAt, Versions: p.versions,
+			Source: r.Source, Published: r.PublishedAt, Warnings: p.warnings, Versions: p.versions,
 		}})
 	}
 	slices.SortFunc(lines, func(a, b savedLine) int { return strings.Compare(a.Key, b.Key) })
@@ -185,7 +186,7 @@ func (c *Collector) AddSaved(line []byte) error {
 		s := providerSummary{
 			row: search.Provider{Namespace: p.Namespace, Type: p.Type, Version: p.Version, Description: p.Description,
 				Source: p.Source, PublishedAt: p.Published.UTC()},
-			versions: p.Versions,
+			versions: p.Versions, warnings: p.Warnings,
 		}
 		if s.key() != l.Key || len(s.versions) == 0 {
 			return fmt.Errorf("restoring discovery state: provider line %q does not match its key or has no versions", l.Key)

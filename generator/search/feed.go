@@ -21,7 +21,12 @@ const (
 	FeedTypeProvider  = "provider"
 )
 
-// FeedItem is one "add" record of the search feed.
+// FeedItem is one "add" record of the search feed, with the members of
+// OpenTofu's registry (registry-ui searchtypes.IndexItem). Popularity is
+// the entry's total download count (OpenTofu's registry uses GitHub stars);
+// a submodule has its module's. Warnings is how many warnings the
+// provider's data file gives (OpenTofu's search ranks those lower); 0
+// for modules, as in OpenTofu's registry.
 type FeedItem struct {
 	ID          string            `json:"id"`
 	Type        string            `json:"type"`
@@ -33,6 +38,7 @@ type FeedItem struct {
 	ParentID    string            `json:"parent_id"`
 	LastUpdated time.Time         `json:"last_updated"`
 	Popularity  int64             `json:"popularity"`
+	Warnings    int               `json:"warnings"`
 }
 
 // FeedDeletion is one "delete" record: an item that existed and was
@@ -54,7 +60,10 @@ func ProviderFeedID(namespace, typ string) string {
 }
 
 // ModuleFeedItems returns the feed records of a module: the module itself
-// and one per submodule name, all at its latest version.
+// and one per submodule name, all at its latest version. As in OpenTofu's
+// registry, the module's title is its target system (the namespace and
+// name are in addr), a submodule's title is its name, and submodules have
+// the module's description and popularity.
 func ModuleFeedItems(m Module, submodules []string) []FeedItem {
 	ns, name, target := strings.ToLower(m.Namespace), strings.ToLower(m.Name), strings.ToLower(m.Provider)
 	addr := ns + "/" + name + "/" + target
@@ -64,7 +73,7 @@ func ModuleFeedItems(m Module, submodules []string) []FeedItem {
 	}
 	mod := FeedItem{
 		ID: ModuleFeedID(ns, name, target), Type: FeedTypeModule, Addr: addr, Version: version,
-		Title: m.Name, Description: clipDescription(m.Description), Link: link(),
+		Title: target, Description: clipDescription(m.Description), Link: link(),
 		LastUpdated: m.PublishedAt.UTC(), Popularity: m.Downloads,
 	}
 	out := []FeedItem{mod}
@@ -74,21 +83,24 @@ func ModuleFeedItems(m Module, submodules []string) []FeedItem {
 		out = append(out, FeedItem{
 			ID: mod.ID + "/" + s, Type: FeedTypeSubmodule, Addr: addr, Version: version,
 			Title: s, Description: mod.Description, Link: l, ParentID: mod.ID,
-			LastUpdated: mod.LastUpdated,
+			LastUpdated: mod.LastUpdated, Popularity: mod.Popularity,
 		})
 	}
 	return out
 }
 
 // ProviderFeedItem returns the feed record of a provider at its latest
-// version.
-func ProviderFeedItem(p Provider) FeedItem {
+// version; warnings is the number of warnings of its data file. As in
+// OpenTofu's registry, the title is the type and the description is
+// empty (OpenTofu's search matches provider descriptions through their
+// resources' pages, which regen does not extract).
+func ProviderFeedItem(p Provider, warnings int) FeedItem {
 	ns, typ := strings.ToLower(p.Namespace), strings.ToLower(p.Type)
 	return FeedItem{
 		ID: ProviderFeedID(ns, typ), Type: FeedTypeProvider, Addr: ns + "/" + typ, Version: "v" + p.Version,
-		Title: p.Type, Description: clipDescription(p.Description),
+		Title:       typ,
 		Link:        map[string]string{"namespace": ns, "name": typ, "version": "v" + p.Version},
-		LastUpdated: p.PublishedAt.UTC(), Popularity: p.Downloads,
+		LastUpdated: p.PublishedAt.UTC(), Popularity: p.Downloads, Warnings: warnings,
 	}
 }
 
