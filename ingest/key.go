@@ -7,6 +7,7 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/ProtonMail/go-crypto/openpgp"
@@ -32,7 +33,8 @@ type KeyResult struct {
 
 // AddKey adds an armored OpenPGP public key for a namespace ("NS") or one
 // provider ("NS/TYPE") to keys/. The file must hold exactly one public
-// key. When the provider (or, for a namespace key, any provider of the
+// key (a file with several is refused with a *regdata.ManyKeysError
+// naming them all). When the provider (or, for a namespace key, any provider of the
 // namespace) has releases, the key must verify the signature of the
 // latest one's SHA256SUMS; a namespace key must verify at least one.
 // Failed versions of the providers concerned are retried at the next run
@@ -54,13 +56,16 @@ func AddKey(ctx context.Context, o Options, target, file string) (*KeyResult, er
 	if err != nil {
 		return nil, fmt.Errorf("reading key: %w", err)
 	}
-	if n := strings.Count(string(armored), "-----BEGIN PGP "); n > 1 {
-		return nil, fmt.Errorf("%s: holds %d armored blocks; want exactly one public key", file, n)
-	}
-	keyID, err := regdata.ParseKey(armored)
+	// Exactly one key, whatever the blocks: a second key in the file
+	// would be trusted too while the file is shown under the first's ID.
+	ids, err := regdata.ParseKeys(armored)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", file, err)
 	}
+	if len(ids) > 1 {
+		return nil, fmt.Errorf("%s: %w", file, &regdata.ManyKeysError{KeyIDs: ids})
+	}
+	keyID := ids[0]
 	ring, err := regdata.KeyRing([]regdata.Key{{Path: file, Armored: string(armored)}})
 	if err != nil {
 		return nil, err
@@ -179,7 +184,7 @@ func findKeyID(root, rel, keyID string) (string, error) {
 		if err != nil {
 			return err
 		}
-		if id, err := regdata.ParseKey(data); err == nil && id == keyID {
+		if ids, err := regdata.ParseKeys(data); err == nil && slices.Contains(ids, keyID) {
 			r, _ := filepath.Rel(root, p)
 			found = filepath.ToSlash(r)
 		}

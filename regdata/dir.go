@@ -198,7 +198,7 @@ func (d Dir) WriteBlacklist(b *Blacklist) error {
 
 // ProviderKeys returns the keys that apply to a provider: the namespace's
 // (keys/<c>/<ns>/*.asc) and the provider's own (keys/<c>/<ns>/<type>/*.asc),
-// sorted by path. Namespace and type folders match case-insensitively
+// one per key (FileKeys), sorted by path, a file's keys in file order. Namespace and type folders match case-insensitively
 // (OpenTofu's data keeps keys/c/ciscodevnet for providers/c/CiscoDevNet).
 func (d Dir) ProviderKeys(a ProviderAddr) ([]Key, error) {
 	nsDirs, err := matchFold(d.abs(path.Join("keys", shard(a.Namespace))), a.Namespace, true)
@@ -225,7 +225,7 @@ func (d Dir) ProviderKeys(a ProviderAddr) ([]Key, error) {
 			keys = append(keys, k...)
 		}
 	}
-	slices.SortFunc(keys, func(x, y Key) int { return strings.Compare(x.Path, y.Path) })
+	slices.SortStableFunc(keys, func(x, y Key) int { return strings.Compare(x.Path, y.Path) })
 	return keys, nil
 }
 
@@ -245,11 +245,11 @@ func (d Dir) readKeys(rel string) ([]Key, error) {
 		if err != nil {
 			return nil, fmt.Errorf("reading %s: %w", p, err)
 		}
-		ids, err := ParseKeys(data)
+		k, err := FileKeys(p, data)
 		if err != nil {
 			return nil, &FileError{Path: p, Err: err}
 		}
-		keys = append(keys, Key{Path: p, Armored: string(data), KeyID: ids[0], KeyIDs: ids})
+		keys = append(keys, k...)
 	}
 	return keys, nil
 }

@@ -4,43 +4,125 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"io"
 	"slices"
 	"strings"
 
 	"github.com/ProtonMail/go-crypto/openpgp"
 	"github.com/ProtonMail/go-crypto/openpgp/armor"
+	"github.com/ProtonMail/go-crypto/openpgp/packet"
 )
 
-// Key is one armored OpenPGP public key file from keys/.
+// Key is one OpenPGP public key from a file in keys/. A file holding
+// several keys gives one Key per key (FileKeys), so that every key a file
+// holds is trusted, published and shown under its own ID: never one key
+// under another's ID.
 type Key struct {
 	// Path is the file's path relative to the data folder, slash-separated.
 	Path string
-	// Armored is the file's content, as published in download documents.
+	// Armored is the key, armored, as published in download documents: the
+	// file's content when it holds this key alone, else this key's packets
+	// from the file in an armored block of their own.
 	Armored string
-	// KeyID is the primary key's 16-hex-digit ID, upper case; for a file
-	// holding several keys, the first one's.
+	// KeyID is the primary key's 16-hex-digit ID, upper case.
 	KeyID string
-	// KeyIDs are the primary key IDs of every key in the file, in file
-	// order (KeyIDs[0] is KeyID). Nil when only KeyID was set.
-	KeyIDs []string
 }
 
-// ParseKey parses a key file: every armored OpenPGP public key block in
-// it (CRLF line ends and ed25519 keys included), each holding one or more
-// public keys, and returns the first key's primary key ID (ParseKeys
-// returns them all). A secret key, a block that is not a public key, a
-// file without a key or one key listed twice is an error; errors name the
-// block when the file has several, and callers name the file.
-func ParseKey(armored []byte) (keyID string, err error) {
-	ids, err := ParseKeys(armored)
+// FileKeys parses the key file at path (relative to the data folder) and
+// returns its keys, one per primary key, in file order (see Key).
+func FileKeys(path string, data []byte) ([]Key, error) {
+	ids, err := ParseKeys(data)
 	if err != nil {
-		return "", err
+		return nil, err
 	}
-	return ids[0], nil
+	if len(ids) == 1 {
+		return []Key{{Path: path, Armored: string(data), KeyID: ids[0]}}, nil
+	}
+	parts, err := splitKeys(data)
+	if err != nil {
+		return nil, err
+	}
+	keys := make([]Key, 0, len(parts))
+	for _, p := range parts {
+		got, err := ParseKeys(p)
+		if err != nil || len(got) != 1 {
+			return nil, fmt.Errorf("splitting the file's %d keys: key %d does not stand alone (%v)", len(ids), len(keys)+1, err)
+		}
+		keys = append(keys, Key{Path: path, Armored: string(p), KeyID: got[0]})
+	}
+	if len(keys) != len(ids) {
+		return nil, fmt.Errorf("splitting the file's %d keys: found %d", len(ids), len(keys))
+	}
+	for i := range keys {
+		if keys[i].KeyID != ids[i] {
+			return nil, fmt.Errorf("splitting the file's keys: key %d is %s, want %s", i+1, keys[i].KeyID, ids[i])
+		}
+	}
+	return keys, nil
 }
 
-// ParseKeys parses a key file like ParseKey and returns the primary key
-// IDs of all its keys, 16 upper-case hex digits each, in file order.
+// splitKeys re-armors each key of a file on its own: the packets of every
+// armored block, cut before each primary key packet, copied unchanged.
+func splitKeys(data []byte) ([][]byte, error) {
+	blocks, err := armoredBlocks(bytes.ReplaceAll(data, []byte("\r\n"), []byte("\n")))
+	if err != nil {
+		return nil, err
+	}
+	var groups [][]*packet.OpaquePacket
+	for _, b := range blocks {
+		block, err := armor.Decode(bytes.NewReader(b))
+		if err != nil {
+			return nil, err
+		}
+		or := packet.NewOpaqueReader(block.Body)
+		start := len(groups)
+		for {
+			op, err := or.Next()
+			if err == io.EOF {
+				break
+			}
+			if err != nil {
+				return nil, err
+			}
+			if op.Tag == tagPublicKey || len(groups) == start {
+				groups = append(groups, nil)
+			}
+			groups[len(groups)-1] = append(groups[len(groups)-1], op)
+		}
+	}
+	out := make([][]byte, 0, len(groups))
+	for _, g := range groups {
+		var b bytes.Buffer
+		w, err := armor.Encode(&b, openpgp.PublicKeyType, nil)
+		if err != nil {
+			return nil, err
+		}
+		for _, op := range g {
+			if err := op.Serialize(w); err != nil {
+				return nil, err
+			}
+		}
+		if err := w.Close(); err != nil {
+			return nil, err
+		}
+		b.WriteByte('\n')
+		out = append(out, b.Bytes())
+	}
+	return out, nil
+}
+
+// tagPublicKey is the OpenPGP packet tag of a primary public key (RFC 9580
+// section 5.5.1.1), which starts each key of a key ring.
+const tagPublicKey = 6
+
+// ParseKeys parses a key file: every armored OpenPGP public key block in
+// it (CRLF line ends and ed25519 keys included), each holding one or more
+// public keys, and returns the primary key IDs of all its keys, 16
+// upper-case hex digits each, in file order. (There is no "the key of a
+// file": every key in it is trusted, so callers account for them all.) A
+// secret key, a block that is not a public key, a file without a key or
+// one key listed twice is an error; errors name the block when the file
+// has several, and callers name the file.
 func ParseKeys(armored []byte) ([]string, error) {
 	ring, err := readKeyRing(armored)
 	if err != nil {
@@ -58,6 +140,18 @@ func ParseKeys(armored []byte) ([]string, error) {
 		ids = append(ids, id)
 	}
 	return ids, nil
+}
+
+// ManyKeysError is returned where one key is wanted (submissions) and a
+// file holds several: every key in a file is trusted, so a file must not
+// carry a key besides the one a reviewer is shown.
+type ManyKeysError struct {
+	// KeyIDs are the primary key IDs of every key in the file.
+	KeyIDs []string
+}
+
+func (e *ManyKeysError) Error() string {
+	return fmt.Sprintf("holds %d keys (%s); want exactly one public key: export and submit each key on its own (gpg --armor --export KEYID)", len(e.KeyIDs), strings.Join(e.KeyIDs, ", "))
 }
 
 // KeyRing parses the keys, every armored block of each, into a key ring

@@ -15,7 +15,7 @@ import (
 )
 
 // newTestKey makes an ed25519 key pair.
-func newTestKey(t *testing.T, name string) *openpgp.Entity {
+func newTestKey(t testing.TB, name string) *openpgp.Entity {
 	t.Helper()
 	e, err := openpgp.NewEntity(name, "", name+"@example.test", &packet.Config{Algorithm: packet.PubKeyAlgoEdDSA, DefaultHash: crypto.SHA256})
 	if err != nil {
@@ -25,7 +25,7 @@ func newTestKey(t *testing.T, name string) *openpgp.Entity {
 }
 
 // armorKeys writes the public keys in one armored block.
-func armorKeys(t *testing.T, es ...*openpgp.Entity) string {
+func armorKeys(t testing.TB, es ...*openpgp.Entity) string {
 	t.Helper()
 	var b bytes.Buffer
 	w, err := armor.Encode(&b, openpgp.PublicKeyType, nil)
@@ -74,9 +74,6 @@ func TestKeyFileWithSeveralKeys(t *testing.T) {
 			if d := cmp.Diff(want, ids); d != "" {
 				t.Errorf("ParseKeys (-want +got):\n%s", d)
 			}
-			if id, err := ParseKey([]byte(file)); err != nil || id != want[0] {
-				t.Errorf("ParseKey = %s, %v; want %s", id, err, want[0])
-			}
 			ring, err := KeyRing([]Key{{Path: "keys/e/example/two.asc", Armored: file}})
 			if err != nil {
 				t.Fatal(err)
@@ -89,7 +86,7 @@ func TestKeyFileWithSeveralKeys(t *testing.T) {
 		})
 	}
 
-	// Through the data folder: the file's keys are all in Key.KeyIDs.
+	// Through the data folder: one Key per key of the file.
 	root := t.TempDir()
 	p := filepath.Join(root, "keys", "e", "example", "two.asc")
 	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
@@ -102,8 +99,58 @@ func TestKeyFileWithSeveralKeys(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(keys) != 1 || keys[0].KeyID != want[0] || !cmp.Equal(keys[0].KeyIDs, want) {
-		t.Errorf("ProviderKeys = %+v, want one file with keys %v", keys, want)
+	if len(keys) != 2 || keys[0].KeyID != want[0] || keys[1].KeyID != want[1] || keys[0].Path != "keys/e/example/two.asc" || keys[1].Path != keys[0].Path {
+		t.Errorf("ProviderKeys = %+v, want the file's two keys %v", keys, want)
+	}
+}
+
+// TestFileKeysSplits: a file with several keys, in one armored block or
+// several, gives each key its own armored block holding that key alone, so
+// that what is published under a key ID verifies that key's signatures
+// and no other's (the smuggling of issue 10: one block, two keys, shown
+// under the first key's ID).
+func TestFileKeysSplits(t *testing.T) {
+	a, b, c := newTestKey(t, "alpha"), newTestKey(t, "bravo"), newTestKey(t, "charlie")
+	for name, file := range map[string]string{
+		"one block":        armorKeys(t, a, b, c),
+		"two blocks":       armorKeys(t, a, b) + armorKeys(t, c),
+		"two blocks, CRLF": strings.ReplaceAll(armorKeys(t, a)+"\n"+armorKeys(t, b, c), "\n", "\r\n"),
+	} {
+		t.Run(name, func(t *testing.T) {
+			keys, err := FileKeys("keys/e/example/k.asc", []byte(file))
+			if err != nil {
+				t.Fatal(err)
+			}
+			es := []*openpgp.Entity{a, b, c}
+			if len(keys) != len(es) {
+				t.Fatalf("%d keys, want %d", len(keys), len(es))
+			}
+			for i, k := range keys {
+				if k.KeyID != keyID(es[i]) || k.Path != "keys/e/example/k.asc" {
+					t.Errorf("key %d = %s %s, want %s", i, k.Path, k.KeyID, keyID(es[i]))
+				}
+				ids, err := ParseKeys([]byte(k.Armored))
+				if err != nil || len(ids) != 1 || ids[0] != k.KeyID {
+					t.Errorf("key %d armor holds %v (%v), want %s alone", i, ids, err, k.KeyID)
+				}
+				ring, err := KeyRing([]Key{k})
+				if err != nil {
+					t.Fatal(err)
+				}
+				for j, e := range es {
+					_, err := openpgp.CheckDetachedSignature(ring, strings.NewReader("sums"), bytes.NewReader(sign(t, e, "sums")), nil)
+					if (err == nil) != (i == j) {
+						t.Errorf("key %d's armor checking a signature by key %d: %v", i, j, err)
+					}
+				}
+			}
+		})
+	}
+	// One key: the file as it is.
+	one := armorKeys(t, a)
+	keys, err := FileKeys("k.asc", []byte(one))
+	if err != nil || len(keys) != 1 || keys[0].Armored != one || keys[0].KeyID != keyID(a) {
+		t.Errorf("FileKeys(one key) = %+v, %v", keys, err)
 	}
 }
 
@@ -146,10 +193,28 @@ func TestKeyFileErrors(t *testing.T) {
 func FuzzParseKeys(f *testing.F) {
 	f.Add([]byte("-----BEGIN PGP PUBLIC KEY BLOCK-----\n\nnope\n-----END PGP PUBLIC KEY BLOCK-----\n"))
 	f.Add([]byte("x\r\n-----BEGIN PGP PUBLIC KEY BLOCK-----\r\n-----END PGP SIGNATURE-----\r\n-----BEGIN PGP "))
+	a, b := newTestKey(f, "alpha"), newTestKey(f, "bravo")
+	f.Add([]byte(armorKeys(f, a, b)))
+	f.Add([]byte(armorKeys(f, a) + armorKeys(f, b)))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		ids, err := ParseKeys(data)
 		if err == nil && len(ids) == 0 {
 			t.Fatalf("no error and no key from %q", data)
+		}
+		// Whatever parses splits into exactly its keys.
+		keys, kerr := FileKeys("k.asc", data)
+		if err == nil && kerr == nil {
+			if len(keys) != len(ids) {
+				t.Fatalf("FileKeys gave %d keys, ParseKeys %d", len(keys), len(ids))
+			}
+			for i, k := range keys {
+				if k.KeyID != ids[i] {
+					t.Fatalf("key %d: %s, want %s", i, k.KeyID, ids[i])
+				}
+			}
+		}
+		if err != nil && kerr == nil {
+			t.Fatalf("FileKeys accepted what ParseKeys refused (%v)", err)
 		}
 	})
 }

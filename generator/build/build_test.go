@@ -3,6 +3,7 @@ package build
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"flag"
 	"io"
@@ -16,6 +17,8 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/regen-registry/regen/generator"
+	"github.com/regen-registry/regen/internal/ghtest"
+	"github.com/regen-registry/regen/internal/hostile"
 	"github.com/regen-registry/regen/manifest"
 	"github.com/regen-registry/regen/regdata"
 )
@@ -517,5 +520,48 @@ func TestFloorWritesTheSameFiles(t *testing.T) {
 		if a == nil || a.Size() != b.Size() {
 			t.Errorf("%s: floor size differs", p)
 		}
+	}
+}
+
+// A key file holding two keys in one armored block (issue 10's smuggling
+// shape) is published as two keys, each under its own ID with an armor
+// holding that key alone: never both under the first one's ID.
+func TestBuildPublishesEveryKeyOfAFile(t *testing.T) {
+	data := copyTree(t, testData)
+	attacker, owner := ghtest.NewKeyEd25519(t, "attacker"), ghtest.NewKeyEd25519(t, "owner")
+	block, err := hostile.OneBlock(attacker.Armored(), owner.Armored())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(data, "keys/e/example/widget/"+attacker.KeyID()+".asc"), []byte(block), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(t.TempDir(), "out")
+	mustBuild(t, testOptions(data, out))
+	docs, err := filepath.Glob(filepath.Join(out, "v1/providers/example/widget/*/download/*/*"))
+	if err != nil || len(docs) == 0 {
+		t.Fatalf("no download documents (%v)", err)
+	}
+	var doc struct {
+		SigningKeys struct {
+			GPGPublicKeys []struct {
+				KeyID      string `json:"key_id"`
+				ASCIIArmor string `json:"ascii_armor"`
+			} `json:"gpg_public_keys"`
+		} `json:"signing_keys"`
+	}
+	if err := json.Unmarshal(mustRead(t, docs[0]), &doc); err != nil {
+		t.Fatal(err)
+	}
+	found := map[string]bool{}
+	for _, k := range doc.SigningKeys.GPGPublicKeys {
+		ids, err := regdata.ParseKeys([]byte(k.ASCIIArmor))
+		if err != nil || len(ids) != 1 || ids[0] != k.KeyID {
+			t.Errorf("entry %s: armor holds %v (%v), want that key alone", k.KeyID, ids, err)
+		}
+		found[k.KeyID] = true
+	}
+	if !found[attacker.KeyID()] || !found[owner.KeyID()] {
+		t.Errorf("published keys %v, want both %s and %s", found, attacker.KeyID(), owner.KeyID())
 	}
 }

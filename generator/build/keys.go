@@ -36,15 +36,15 @@ type keyDir struct {
 }
 
 // keyFile is one key file: its bytes, their sha256, and (parsed on first
-// use) its key ID.
+// use) its keys.
 type keyFile struct {
 	path string // relative to the data folder, slash-separated
 	data []byte
 	sum  [sha256.Size]byte
 
-	once  sync.Once
-	ids   []string
-	idErr error
+	once    sync.Once
+	keys    []regdata.Key
+	keysErr error
 }
 
 func newKeyCache(root string) *keyCache {
@@ -122,16 +122,17 @@ func (c *keyCache) provider(a regdata.ProviderAddr) ([]*keyFile, error) {
 	return out, nil
 }
 
-// keys parses the files into regdata Keys (each file parsed once per
-// build); a file that is not one public key is an error naming it.
+// keys parses the files into regdata Keys, one per key a file holds
+// (regdata.FileKeys; each file parsed once per build); a file that is not
+// public keys is an error naming it.
 func keys(files []*keyFile) ([]regdata.Key, error) {
 	out := make([]regdata.Key, 0, len(files))
 	for _, f := range files {
-		f.once.Do(func() { f.ids, f.idErr = regdata.ParseKeys(f.data) })
-		if f.idErr != nil {
-			return nil, &regdata.FileError{Path: f.path, Err: f.idErr}
+		f.once.Do(func() { f.keys, f.keysErr = regdata.FileKeys(f.path, f.data) })
+		if f.keysErr != nil {
+			return nil, &regdata.FileError{Path: f.path, Err: f.keysErr}
 		}
-		out = append(out, regdata.Key{Path: f.path, Armored: string(f.data), KeyID: f.ids[0], KeyIDs: f.ids})
+		out = append(out, f.keys...)
 	}
 	return out, nil
 }

@@ -195,9 +195,14 @@ func keySubmission(f *Form) (*Submission, error) {
 	if strings.Contains(armored, "PRIVATE KEY BLOCK") {
 		return nil, &FieldError{Field: LabelKey, Msg: "this is a PRIVATE key: never share it. Revoke it and make a new key pair if it was not a throwaway one, then paste the output of gpg --armor --export KEYID (the public key)"}
 	}
-	id, err := regdata.ParseKey([]byte(armored))
+	ids, err := regdata.ParseKeys([]byte(armored))
 	if err != nil {
 		return nil, &FieldError{Field: LabelKey, Msg: err.Error() + "; paste the output of gpg --armor --export KEYID"}
 	}
-	return &Submission{Kind: KindKey, Address: target, Key: armored, KeyID: id}, nil
+	if len(ids) > 1 {
+		// Every key of a file is trusted: one shown, one hidden would let a
+		// second key sign releases unseen.
+		return nil, &FieldError{Field: LabelKey, Msg: (&regdata.ManyKeysError{KeyIDs: ids}).Error()}
+	}
+	return &Submission{Kind: KindKey, Address: target, Key: armored, KeyID: ids[0]}, nil
 }
