@@ -127,7 +127,7 @@ func (d Dir) walk(top string, depth int, visit func(parts []string), bad *[]stri
 // ReadProvider reads and parses a provider file.
 func (d Dir) ReadProvider(a ProviderAddr) (*ProviderFile, error) {
 	rel := ProviderFilePath(a)
-	data, err := os.ReadFile(d.abs(rel))
+	data, _, err := d.ReadFile(rel, MaxDataFileSize)
 	if err != nil {
 		return nil, fmt.Errorf("reading %s: %w", rel, err)
 	}
@@ -150,7 +150,7 @@ func (d Dir) WriteProvider(a ProviderAddr, f *ProviderFile) error {
 // ReadModule reads and parses a module file.
 func (d Dir) ReadModule(a ModuleAddr) (*ModuleFile, error) {
 	rel := ModuleFilePath(a)
-	data, err := os.ReadFile(d.abs(rel))
+	data, _, err := d.ReadFile(rel, MaxDataFileSize)
 	if err != nil {
 		return nil, fmt.Errorf("reading %s: %w", rel, err)
 	}
@@ -173,7 +173,7 @@ func (d Dir) WriteModule(a ModuleAddr, f *ModuleFile) error {
 // ReadBlacklist reads versions_blacklist.json; a missing file is an empty
 // blacklist.
 func (d Dir) ReadBlacklist() (*Blacklist, error) {
-	data, err := os.ReadFile(d.abs(BlacklistFile))
+	data, _, err := d.ReadFile(BlacklistFile, MaxDataFileSize)
 	if errors.Is(err, fs.ErrNotExist) {
 		return &Blacklist{}, nil
 	}
@@ -241,7 +241,7 @@ func (d Dir) readKeys(rel string) ([]Key, error) {
 			continue
 		}
 		p := path.Join(rel, e.Name())
-		data, err := os.ReadFile(d.abs(p))
+		data, _, err := d.ReadFile(p, MaxKeyFileSize)
 		if err != nil {
 			return nil, fmt.Errorf("reading %s: %w", p, err)
 		}

@@ -6,9 +6,10 @@
 // # Layers
 //
 // A [Source] opens documents by tree path ("v1/providers/ns/type/versions").
-// [Dir] is the Source for a built tree on disk; it opens every file through
-// an [os.Root], so nothing outside the directory is ever read, whatever
-// symlinks or request paths try. A Source that answers straight from a
+// [Dir] is the Source for a built tree on disk; it serves only regular
+// files and never through a symbolic link (package internal/safefile), so
+// nothing outside the directory, nothing under ".regen/" and no pipe or
+// device is ever read, whatever links or request paths try. A Source that answers straight from a
 // registry-data folder (for `regen serve --data DIR`) implements the same
 // one-method interface and needs nothing else from this package.
 //

@@ -191,10 +191,26 @@ func TestTraversalRefused(t *testing.T) {
 			t.Errorf("GET %q: 404 body %q", target, body)
 		}
 	}
-	// Symlinks that stay inside the tree are followed.
-	for _, path := range []string{"/v1/inside", "/v1/providers/hashicorp/linked/versions"} {
-		if resp, _ := ts.raw(t, "GET", path); resp.StatusCode != http.StatusOK {
-			t.Errorf("GET %s (symlink inside the tree): status %d, want 200", path, resp.StatusCode)
+}
+
+// TestNotRegular: symbolic links, even inside the tree, and pipes are not
+// served: the manifest stays private, and a request for a FIFO is answered
+// at once (it used to wait for a writer forever).
+func TestNotRegular(t *testing.T) {
+	ts := newTestServer(t)
+	for _, path := range []string{"/v1/inside", "/v1/providers/hashicorp/linked/versions", "/v1/manifest", "/v1/regen/manifest.ndjson", "/v1/fifo"} {
+		done := make(chan struct{})
+		go func() {
+			defer close(done)
+			resp, body := ts.raw(t, "GET", path)
+			if resp.StatusCode != http.StatusNotFound || strings.Contains(body, "format") {
+				t.Errorf("GET %s: status %d, body %q, want 404", path, resp.StatusCode, body)
+			}
+		}()
+		select {
+		case <-done:
+		case <-time.After(10 * time.Second):
+			t.Fatalf("GET %s hangs", path)
 		}
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"os"
 	"path/filepath"
+	"syscall"
 	"testing"
 
 	"github.com/regen-registry/regen/manifest"
@@ -36,9 +37,10 @@ var treeFiles = map[string]string{
 	"v1/.hidden":                                               "hidden\n",
 }
 
-// newTree writes treeFiles, a build manifest and some symlinks into a new
-// directory and returns it. A file and a directory holding secret sit next
-// to the tree; symlinks inside the tree point at them.
+// newTree writes treeFiles, a build manifest, some symlinks and a FIFO
+// into a new directory and returns it. A file and a directory holding
+// secret sit next to the tree; symlinks inside the tree point at them, at
+// the build manifest and at documents of the tree. None of them is served.
 func newTree(t testing.TB) string {
 	t.Helper()
 	base := t.TempDir()
@@ -66,13 +68,19 @@ func newTree(t testing.TB) string {
 		"v1/escape":                     "../../secret",                        // file outside the tree
 		"v1/escape-abs":                 filepath.Join(base, "secret"),         // absolute, outside
 		"v1/escape-dir":                 "../../outside",                       // directory outside
-		"v1/inside":                     "providers/hashicorp/random/versions", // stays inside: served
-		"v1/providers/hashicorp/linked": "random",                              // directory inside: served
+		"v1/inside":                     "providers/hashicorp/random/versions", // stays inside: still a link
+		"v1/providers/hashicorp/linked": "random",                              // directory inside: still a link
+		"v1/manifest":                   "../.regen/manifest.ndjson",           // the private manifest
+		"v1/regen":                      "../.regen",                           // its folder
 	}
 	for name, target := range symlinks {
 		if err := os.Symlink(target, filepath.Join(dir, filepath.FromSlash(name))); err != nil {
 			t.Fatal(err)
 		}
+	}
+	// A named pipe: opening it for reading would wait for a writer forever.
+	if err := syscall.Mkfifo(filepath.Join(dir, "v1", "fifo"), 0o644); err != nil {
+		t.Fatal(err)
 	}
 	return dir
 }

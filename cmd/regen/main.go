@@ -13,7 +13,13 @@ import (
 )
 
 func main() {
+	// The first SIGINT or SIGTERM cancels ctx: commands stop, remove what
+	// they staged and exit. A second one kills at once (the default).
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	go func() {
+		<-ctx.Done()
+		stop()
+	}()
 	err := newRootCmd(os.Stdout, os.Stderr).ExecuteContext(ctx)
 	stop()
 	if err != nil {

@@ -1,6 +1,7 @@
 package build
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -33,8 +34,8 @@ type entry struct {
 // providers, then the global entry. Files outside the data layout are
 // logged and skipped; two files whose addresses differ only in case are an
 // error naming both.
-func listEntries(d regdata.Dir, log *slog.Logger) ([]entry, error) {
-	provs, mods, bad, err := listData(d)
+func listEntries(ctx context.Context, d regdata.Dir, log *slog.Logger) ([]entry, error) {
+	provs, mods, bad, err := listData(ctx, d)
 	if err != nil {
 		return nil, err
 	}

@@ -79,7 +79,7 @@ func (d *keyDir) load(root, rel string) {
 			d.subdirs = append(d.subdirs, e.Name())
 		case strings.HasSuffix(e.Name(), ".asc") && !strings.HasPrefix(e.Name(), "."):
 			p := path.Join(rel, e.Name())
-			data, err := os.ReadFile(filepath.Join(root, filepath.FromSlash(p)))
+			data, _, err := regdata.Dir{Root: root}.ReadFile(p, regdata.MaxKeyFileSize)
 			if err != nil {
 				d.err = fmt.Errorf("reading %s: %w", p, err)
 				return

@@ -1,6 +1,7 @@
 package build
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -23,14 +24,14 @@ const listConcurrency = 32
 // same result as regdata.Dir.Providers and Dir.Modules (addresses sorted
 // by Key, then data path; files outside the layout reported in bad, here
 // sorted), reading folders concurrently. Tests check it against regdata.
-func listData(d regdata.Dir) (provs []regdata.ProviderAddr, mods []regdata.ModuleAddr, bad []string, err error) {
+func listData(ctx context.Context, d regdata.Dir) (provs []regdata.ProviderAddr, mods []regdata.ModuleAddr, bad []string, err error) {
 	var wg sync.WaitGroup
 	var pFiles, mFiles [][]string
 	var pBad, mBad []string
 	var pErr, mErr error
 	wg.Add(2)
-	go func() { defer wg.Done(); pFiles, pBad, pErr = listTree(d.Root, "providers", 3) }()
-	go func() { defer wg.Done(); mFiles, mBad, mErr = listTree(d.Root, "modules", 4) }()
+	go func() { defer wg.Done(); pFiles, pBad, pErr = listTree(ctx, d.Root, "providers", 3) }()
+	go func() { defer wg.Done(); mFiles, mBad, mErr = listTree(ctx, d.Root, "modules", 4) }()
 	wg.Wait()
 	if err := errors.Join(pErr, mErr); err != nil {
 		return nil, nil, nil, err
@@ -72,7 +73,7 @@ func listData(d regdata.Dir) (provs []regdata.ProviderAddr, mods []regdata.Modul
 // exactly depth levels below root/top, with regdata's rules: names
 // starting with "." are skipped, folders at depth or deeper and files at
 // other depths or not regular are reported in bad. A missing top is empty.
-func listTree(root, top string, depth int) (files [][]string, bad []string, err error) {
+func listTree(ctx context.Context, root, top string, depth int) (files [][]string, bad []string, err error) {
 	var (
 		mu   sync.Mutex
 		errs []error
@@ -81,6 +82,12 @@ func listTree(root, top string, depth int) (files [][]string, bad []string, err 
 	)
 	var visit func(parts []string)
 	visit = func(parts []string) {
+		if err := ctx.Err(); err != nil {
+			mu.Lock()
+			errs = append(errs, err)
+			mu.Unlock()
+			return
+		}
 		rel := path.Join(append([]string{top}, parts...)...)
 		entries, err := os.ReadDir(filepath.Join(root, filepath.FromSlash(rel)))
 		if err != nil {

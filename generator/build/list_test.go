@@ -1,6 +1,7 @@
 package build
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"slices"
@@ -50,7 +51,7 @@ func TestListDataMatchesRegdata(t *testing.T) {
 		}
 		wantBad := append(badM, badP...)
 		slices.Sort(wantBad)
-		gotP, gotM, gotBad, err := listData(d)
+		gotP, gotM, gotBad, err := listData(context.Background(), d)
 		if err != nil {
 			t.Fatal(err)
 		}

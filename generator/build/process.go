@@ -76,13 +76,13 @@ func (b *builder) process(ctx context.Context, j *job) error {
 	p := filepath.Join(b.data.Root, filepath.FromSlash(j.e.rel))
 	var data []byte
 	if o := j.old; o != nil && o.dataSum != "" && !b.dirty[j.e.key] {
-		if fi, err := os.Stat(p); err == nil && statOf(fi) == o.stat {
+		if fi, err := os.Lstat(p); err == nil && statOf(fi) == o.stat {
 			j.stat, j.dataSum = o.stat, o.dataSum
 		}
 	}
 	if j.dataSum == "" {
 		var err error
-		if data, j.dataSum, j.stat, err = readData(p); err != nil {
+		if data, j.dataSum, j.stat, err = readData(b.data, j.e.rel); err != nil {
 			return b.bad(j, &regdata.FileError{Path: j.e.rel, Err: err})
 		}
 	}
@@ -93,7 +93,7 @@ func (b *builder) process(ctx context.Context, j *job) error {
 	}
 	if data == nil {
 		var err error
-		if data, j.dataSum, j.stat, err = readData(p); err != nil {
+		if data, j.dataSum, j.stat, err = readData(b.data, j.e.rel); err != nil {
 			return b.bad(j, &regdata.FileError{Path: j.e.rel, Err: err})
 		}
 		j.input = input(j.dataSum)

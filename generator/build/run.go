@@ -72,7 +72,7 @@ func Run(ctx context.Context, o Options) (Summary, error) {
 	if err != nil {
 		return Summary{}, err
 	}
-	entries, err := listEntries(d, log)
+	entries, err := listEntries(ctx, d, log)
 	if err != nil {
 		return Summary{}, err
 	}

@@ -3,10 +3,10 @@ package build
 import (
 	"crypto/sha256"
 	"encoding/hex"
-	"fmt"
-	"io"
 	"os"
 	"time"
+
+	"github.com/regen-registry/regen/regdata"
 )
 
 // dataStat identifies a version of a data file without reading it.
@@ -25,31 +25,13 @@ func statOf(fi os.FileInfo) dataStat {
 	return dataStat{size: fi.Size(), mtime: fi.ModTime().UnixNano(), ino: inode(fi)}
 }
 
-// readData reads a data file and returns its bytes, their hex sha256 and
-// the stat of the file read (taken on the open file).
-func readData(p string) ([]byte, string, dataStat, error) {
-	f, err := os.Open(p)
+// readData reads the data file rel (only a regular file inside the data
+// folder, at most regdata.MaxDataFileSize bytes) and returns its bytes,
+// their hex sha256 and the stat of the file read (taken on the open file).
+func readData(d regdata.Dir, rel string) ([]byte, string, dataStat, error) {
+	data, fi, err := d.ReadFile(rel, regdata.MaxDataFileSize)
 	if err != nil {
 		return nil, "", dataStat{}, err
-	}
-	defer f.Close()
-	fi, err := f.Stat()
-	if err != nil {
-		return nil, "", dataStat{}, err
-	}
-	data := make([]byte, 0, fi.Size()+1)
-	for {
-		n, err := f.Read(data[len(data):cap(data)])
-		data = data[:len(data)+n]
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			return nil, "", dataStat{}, fmt.Errorf("reading %s: %w", p, err)
-		}
-		if len(data) == cap(data) {
-			data = append(data, 0)[:len(data)]
-		}
 	}
 	sum := sha256.Sum256(data)
 	return data, hex.EncodeToString(sum[:]), statOf(fi), nil

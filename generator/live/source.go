@@ -176,7 +176,10 @@ func (s *Source) find(top string, segs ...string) ([][]string, error) {
 			}
 			last := i == len(segs)-1
 			for _, e := range entries {
-				if strings.HasPrefix(e.Name(), ".") || !strings.EqualFold(e.Name(), seg) || e.IsDir() == last {
+				// Only real folders and, last, regular files: the build
+				// ignores anything else (symbolic links, pipes, devices).
+				if strings.HasPrefix(e.Name(), ".") || !strings.EqualFold(e.Name(), seg) ||
+					(last && !e.Type().IsRegular()) || (!last && !e.IsDir()) {
 					continue
 				}
 				next = append(next, append(append([]string(nil), prefix...), e.Name()))

@@ -10,7 +10,9 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
+	"time"
 
 	"github.com/regen-registry/regen/generator"
 	"github.com/regen-registry/regen/generator/build"
@@ -172,4 +174,64 @@ func copyDir(t *testing.T, src, dst string) {
 	if err != nil {
 		t.Fatal(err)
 	}
+}
+
+// TestNotRegular: files the build ignores or refuses are not served live
+// either. A module file symlinked to a file outside the data folder, or a
+// FIFO in its place, is not found (the FIFO answered at once), and a
+// provider whose key is a symlink to /dev/zero fails at once, without
+// reading it.
+func TestNotRegular(t *testing.T) {
+	data := t.TempDir()
+	if err := os.CopyFS(data, os.DirFS(testData)); err != nil {
+		t.Fatal(err)
+	}
+	outside := filepath.Join(t.TempDir(), "aws.json")
+	if err := os.WriteFile(outside, []byte(`{"versions":[{"version":"6.6.6","commit":"`+strings.Repeat("6", 40)+`"}]}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	mods := filepath.Join(data, "modules", "e", "example")
+	for _, dir := range []string{"linked", "piped"} {
+		if err := os.MkdirAll(filepath.Join(mods, dir), 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := os.Symlink(outside, filepath.Join(mods, "linked", "aws.json")); err != nil {
+		t.Fatal(err)
+	}
+	if err := syscall.Mkfifo(filepath.Join(mods, "piped", "aws.json"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink("/dev/zero", filepath.Join(data, "keys", "e", "example", "zero.asc")); err != nil {
+		t.Fatal(err)
+	}
+	s, err := New(data, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	within := func(name string, check func([]byte, error)) {
+		t.Helper()
+		done := make(chan struct{})
+		go func() {
+			defer close(done)
+			check(open(t, s, name))
+		}()
+		select {
+		case <-done:
+		case <-time.After(10 * time.Second):
+			t.Fatalf("%s: no answer after 10s", name)
+		}
+	}
+	for _, name := range []string{"v1/modules/example/linked/aws/versions", "v1/modules/example/linked/aws/6.6.6/download", "v1/modules/example/piped/aws/versions"} {
+		within(name, func(body []byte, err error) {
+			if !errors.Is(err, fs.ErrNotExist) {
+				t.Errorf("%s: %q, %v, want not found", name, body, err)
+			}
+		})
+	}
+	within("v1/providers/example/widget/versions", func(body []byte, err error) {
+		if err == nil || !strings.Contains(err.Error(), "keys/e/example/zero.asc") || !strings.Contains(err.Error(), "symbolic link") {
+			t.Errorf("provider with a /dev/zero key: %q, %v, want an error naming the key file", body, err)
+		}
+	})
 }

@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -141,9 +142,14 @@ func (r *run) flush(c *fileCheck) {
 	r.mu.Unlock()
 }
 
-// readFile reads rel, reporting a failure as a problem of the file.
+// readFile reads rel (only a regular file inside the folder, within the
+// size cap of its kind), reporting a failure as a problem of the file.
 func (r *run) readFile(c *fileCheck) ([]byte, bool) {
-	data, err := os.ReadFile(filepath.Join(r.dir.Root, filepath.FromSlash(c.path)))
+	limit := int64(regdata.MaxDataFileSize)
+	if strings.HasPrefix(c.path, "keys/") {
+		limit = regdata.MaxKeyFileSize
+	}
+	data, _, err := r.dir.ReadFile(c.path, limit)
 	if err != nil {
 		var pe *fs.PathError
 		if errors.As(err, &pe) {
