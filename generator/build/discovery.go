@@ -98,14 +98,33 @@ func (d *discoveryState) loadSaved(out string) error {
 }
 
 // moduleInput is what a module entry's discovery documents depend on
-// besides its data file, for the entry's Input: the target systems
-// published under the same name and the digest of its docs-store index.
+// besides its data file and blacklist entries, for the entry's Input: the
+// target systems published under the same name, the digest of its
+// docs-store index and its download count (the details' "downloads", the
+// OpenTofu index's "popularity"). The build options (base URL, host,
+// GitHub URL) are in the manifest header's options digest instead: a
+// change there rebuilds every entry.
 func (d *discoveryState) moduleInput(ctx context.Context, a regdata.ModuleAddr) (string, error) {
 	docs, err := d.docs.IndexDigest(ctx, a)
 	if err != nil {
 		return "", fmt.Errorf("the docs store: %w", err)
 	}
-	return fmt.Sprintf("systems %s\ndocs %s\n", strings.Join(d.systems.Of(a), ","), docs), nil
+	return fmt.Sprintf("systems %s\ndocs %s\ndownloads %d\n", strings.Join(d.systems.Of(a), ","), docs, d.total(a.Key())), nil
+}
+
+// providerInput is what a provider entry's discovery documents depend on
+// besides its data file, keys and blacklist entries: its download count
+// (the OpenTofu index's "popularity").
+func (d *discoveryState) providerInput(a regdata.ProviderAddr) string {
+	return fmt.Sprintf("downloads %d\n", d.total(a.Key()))
+}
+
+// total is an entry's all-time download count (0 without counts).
+func (d *discoveryState) total(key string) int64 {
+	if d.downloads == nil {
+		return 0
+	}
+	return d.downloads(key).Total
 }
 
 // restore adds a reused entry's saved summary; false means there is none

@@ -55,9 +55,14 @@ func (b *builder) process(ctx context.Context, j *job) error {
 		bl = b.bl.module(j.e.mod)
 	}
 	var discIn string // what the entry's discovery documents also depend on
-	if b.disc != nil && j.e.kind == kindModule {
+	if b.disc != nil {
 		var err error
-		if discIn, err = b.disc.moduleInput(ctx, j.e.mod); err != nil {
+		if j.e.kind == kindModule {
+			discIn, err = b.disc.moduleInput(ctx, j.e.mod)
+		} else {
+			discIn = b.disc.providerInput(j.e.prov)
+		}
+		if err != nil {
 			return b.bad(j, &regdata.FileError{Path: j.e.rel, Err: err})
 		}
 	}
