@@ -117,13 +117,19 @@ func appendMirrorIndex(b []byte, d mirrorIndexDoc) []byte {
 	return append(b, "\n}\n"...)
 }
 
-// appendModuleVersions renders a moduleVersionsDoc (one module).
-func appendModuleVersions(b []byte, versions []moduleVersion) []byte {
+// appendModuleVersions renders a module's versions document:
+// {"modules":[{"source":"<ns>/<name>/<system>","versions":[…]}]}. Clients
+// read only the versions; the source names the module as
+// registry.terraform.io's answer does.
+func appendModuleVersions(b []byte, source string, versions []moduleVersion) []byte {
 	b = append(b, '{')
 	b = appendMember(b, 1, "modules")
 	b = append(b, '[')
 	b = appendIndent(b, 2)
 	b = append(b, '{')
+	b = appendMember(b, 3, "source")
+	b = appendString(b, source)
+	b = append(b, ',')
 	b = appendMember(b, 3, "versions")
 	if len(versions) == 0 {
 		b = append(b, '[', ']')

@@ -114,6 +114,7 @@ func FuzzAppendString(f *testing.F) {
 type (
 	referenceModuleVersions struct {
 		Modules []struct {
+			Source   string          `json:"source"`
 			Versions []moduleVersion `json:"versions"`
 		} `json:"modules"`
 	}
@@ -156,10 +157,11 @@ func TestAppendersMatchEncodingJSON(t *testing.T) {
 	for _, vs := range [][]moduleVersion{{}, {{"1.0.0"}}, {{"2.0.0"}, {weird}}} {
 		var ref referenceModuleVersions
 		ref.Modules = make([]struct {
+			Source   string          `json:"source"`
 			Versions []moduleVersion `json:"versions"`
 		}, 1)
-		ref.Modules[0].Versions = vs
-		check("module versions", appendModuleVersions(nil, vs), ref)
+		ref.Modules[0].Source, ref.Modules[0].Versions = weird, vs
+		check("module versions", appendModuleVersions(nil, weird, vs), ref)
 	}
 	check("module download", appendModuleDownload(nil, weird, ""), referenceModuleDownload{Location: weird})
 	check("module latest", appendModuleDownload(nil, "git::x?ref=1", "1.0.0"), referenceModuleLatest{Location: "git::x?ref=1", Version: "1.0.0"})

@@ -48,7 +48,7 @@ func EachModuleFile(addr regdata.ModuleAddr, f *regdata.ModuleFile, bl *regdata.
 			latest = i
 		}
 	}
-	if err := yield(File{Path: ModuleVersionsPath(addr), Body: appendModuleVersions(buf[:0], versions), Class: manifest.ClassIndex}); err != nil {
+	if err := yield(File{Path: ModuleVersionsPath(addr), Body: appendModuleVersions(buf[:0], addr.String(), versions), Class: manifest.ClassIndex}); err != nil {
 		return dropped, err
 	}
 	if len(pub) == 0 {

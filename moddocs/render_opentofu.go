@@ -34,7 +34,7 @@ type OpenTofuMeta struct {
 // …/modules/<ns>/<name>/<target>/<version>/index.json document.
 type OpenTofuVersion struct {
 	ID        string    `json:"id"`
-	Published time.Time `json:"published"`
+	Published time.Time `json:"published,omitzero"` // left out when the data has no date
 	OpenTofuDetails
 	Link                string                       `json:"link"`
 	VCSRepository       string                       `json:"vcs_repository"`

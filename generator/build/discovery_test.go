@@ -205,6 +205,24 @@ func TestDiscoveryHostileData(t *testing.T) {
 	if err != nil || strings.Contains(string(b), "acme/empty") || !strings.Contains(string(b), "acme/net/aws") {
 		t.Errorf("v1/modules lists %s (%v); want net, not the module without versions", b, err)
 	}
+	// Versions without a discovery date have no date in any document,
+	// rather than the zero time.
+	for p := range snapshot(t, out) {
+		if strings.HasPrefix(p, ".regen/") {
+			continue
+		}
+		b, err := os.ReadFile(filepath.Join(out, filepath.FromSlash(p)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if strings.Contains(string(b), "0001-01-01") {
+			t.Errorf("%s serves the zero time: %s", p, b)
+		}
+	}
+	b, _ = os.ReadFile(filepath.Join(out, "v1/modules/acme/pre/google/index.json"))
+	if strings.Contains(string(b), "published_at") {
+		t.Errorf("detail of a version without a date has a published_at: %s", b)
+	}
 }
 
 // TestDiscoveryDamagedSavedState checks that a damaged saved line costs a

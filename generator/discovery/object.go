@@ -21,7 +21,7 @@ type Module struct {
 	Description     string    `json:"description"`
 	Source          string    `json:"source"`
 	Tag             string    `json:"tag"`
-	PublishedAt     time.Time `json:"published_at"`
+	PublishedAt     time.Time `json:"published_at,omitzero"` // left out when the data has no date
 	Downloads       int64     `json:"downloads"`
 	Verified        bool      `json:"verified"`
 }
@@ -57,7 +57,7 @@ type Provider struct {
 	Tag         string    `json:"tag"`
 	Description string    `json:"description"`
 	Source      string    `json:"source"`
-	PublishedAt time.Time `json:"published_at"`
+	PublishedAt time.Time `json:"published_at,omitzero"` // left out when the data has no date
 	Downloads   int64     `json:"downloads"`
 	Tier        string    `json:"tier"`
 	LogoURL     string    `json:"logo_url"`

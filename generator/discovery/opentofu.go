@@ -28,7 +28,7 @@ type DocsProviderAddr struct {
 // it was published.
 type DocsVersion struct {
 	ID        string    `json:"id"`
-	Published time.Time `json:"published"`
+	Published time.Time `json:"published,omitzero"` // left out when the data has no date
 }
 
 // DocsModule is the OpenTofu docs API's

@@ -30,7 +30,8 @@
 // Module rows are JSON arrays in meta.modules.columns order:
 // [namespace, name, provider, version, tag, description, source,
 // published_at, downloads, verified] — strings except downloads (integer)
-// and verified (boolean); published_at is RFC 3339 UTC; namespace, name and
+// and verified (boolean); published_at is RFC 3339 UTC, or "" when the data
+// file has no discovery date for the version; namespace, name and
 // provider keep the data folder's case. A module's id is its row number
 // across shards (shard k row j is id k*S+j). Ids are in popularity order:
 // downloads descending, then the lower-cased "namespace/name/provider"

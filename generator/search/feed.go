@@ -36,7 +36,7 @@ type FeedItem struct {
 	Description string            `json:"description"`
 	Link        map[string]string `json:"link"`
 	ParentID    string            `json:"parent_id"`
-	LastUpdated time.Time         `json:"last_updated"`
+	LastUpdated time.Time         `json:"last_updated,omitzero"` // left out when the data has no date
 	Popularity  int64             `json:"popularity"`
 	Warnings    int               `json:"warnings"`
 }

@@ -170,7 +170,14 @@ func providerRow(p Provider) []any {
 	return []any{p.Namespace, p.Type, p.Version, p.Description, p.Source, timeString(p.PublishedAt), p.Downloads}
 }
 
-func timeString(t time.Time) string { return t.UTC().Format(time.RFC3339) }
+// timeString renders a row's published_at: RFC 3339 UTC, "" when unknown
+// (a data file without discovery dates).
+func timeString(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.UTC().Format(time.RFC3339)
+}
 
 // tableShard is a module or provider table shard.
 type tableShard struct {

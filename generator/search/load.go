@@ -137,9 +137,9 @@ func decodeModule(raw json.RawMessage) (Module, error) {
 	if err := decodeRow(raw, row[:]); err != nil {
 		return Module{}, err
 	}
-	t, err := time.Parse(time.RFC3339, published)
+	t, err := parsePublished(published)
 	if err != nil {
-		return Module{}, fmt.Errorf("published_at: %w", err)
+		return Module{}, err
 	}
 	m.PublishedAt = t
 	return m, nil
@@ -152,9 +152,9 @@ func decodeProvider(raw json.RawMessage) (Provider, error) {
 	if err := decodeRow(raw, row[:]); err != nil {
 		return Provider{}, err
 	}
-	t, err := time.Parse(time.RFC3339, published)
+	t, err := parsePublished(published)
 	if err != nil {
-		return Provider{}, fmt.Errorf("published_at: %w", err)
+		return Provider{}, err
 	}
 	p.PublishedAt = t
 	return p, nil
@@ -214,4 +214,17 @@ func undelta(ds []int32, n int) ([]int32, error) {
 		out[i] = int32(cur)
 	}
 	return out, nil
+}
+
+// parsePublished reads a row's published_at: "" (unknown) is the zero
+// time.
+func parsePublished(s string) (time.Time, error) {
+	if s == "" {
+		return time.Time{}, nil
+	}
+	t, err := time.Parse(time.RFC3339, s)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("published_at: %w", err)
+	}
+	return t, nil
 }

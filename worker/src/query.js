@@ -53,7 +53,7 @@ function moduleObject(m) {
     description: m.description,
     source: m.source,
     tag: m.tag,
-    published_at: m.published_at,
+    published_at: m.published_at || undefined, // "" (no date): left out, as Go's omitzero
     downloads: m.downloads,
     verified: m.verified,
   };
@@ -71,7 +71,7 @@ function providerObject(p) {
     tag: "v" + p.version,
     description: p.description,
     source: p.source,
-    published_at: p.published_at,
+    published_at: p.published_at || undefined,
     downloads: p.downloads,
     tier: "community",
     logo_url: "",
