@@ -60,6 +60,9 @@ type Upload struct {
 	Endpoint string
 	// Region is the S3 region ("auto" for R2).
 	Region string
+	// State is where regen keeps its upload state, s3://BUCKET[/PREFIX]
+	// or file:///PATH; empty: a hidden folder of the target.
+	State string
 }
 
 // Cloudflare is the CDN zone purged after an upload.

@@ -67,6 +67,8 @@ var keyDefs = []keyDef{
 		str: func(c *Config) *string { return &c.Upload.Endpoint }, check: checkHTTPURL},
 	{name: "upload.region", doc: "S3 region (auto for R2)",
 		str: func(c *Config) *string { return &c.Upload.Region }, check: checkRegion},
+	{name: "upload.state", doc: "where regen keeps its upload state: s3://BUCKET[/PREFIX] or file:///PATH", def: "the target's .regen/state-<random>/",
+		str: func(c *Config) *string { return &c.Upload.State }, check: checkTarget},
 	{name: "cloudflare.zone", doc: "Cloudflare zone ID purged after each upload",
 		str: func(c *Config) *string { return &c.Cloudflare.Zone }, check: checkZone},
 	{name: "cloudflare.token_env", doc: "environment variable holding the Cloudflare API token (Cache Purge)", def: DefaultCFToken, secretEnv: true,

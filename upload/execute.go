@@ -29,6 +29,7 @@ const graceTimeout = 10 * time.Second
 // publisher carries out a plan.
 type publisher struct {
 	o       *Options
+	state   *state
 	journal *journal
 
 	uploaded, bytes, deleted, purged atomic.Int64
@@ -233,13 +234,13 @@ func (u *publisher) commit(ctx context.Context, localPath, localSum string) erro
 		return fmt.Errorf("publishing the manifest: %w", err)
 	}
 	meta := Meta{ContentType: "application/gzip", CacheControl: internalCacheControl, SHA256: hex.EncodeToString(h.Sum(nil))}
-	if err := u.o.Store.Put(ctx, RemoteManifestKey, gz, size, meta); err != nil {
+	if err := u.state.store.Put(ctx, u.state.key(ManifestName), gz, size, meta); err != nil {
 		return fmt.Errorf("publishing the manifest: %w", err)
 	}
 	line := []byte(localSum + "\n")
 	s := sha256.Sum256(line)
 	meta = Meta{ContentType: "text/plain; charset=utf-8", CacheControl: internalCacheControl, SHA256: hex.EncodeToString(s[:])}
-	if err := u.o.Store.Put(ctx, RemoteManifestSumKey, bytes.NewReader(line), int64(len(line)), meta); err != nil {
+	if err := u.state.store.Put(ctx, u.state.key(ManifestSumName), bytes.NewReader(line), int64(len(line)), meta); err != nil {
 		return fmt.Errorf("publishing the manifest checksum: %w", err)
 	}
 	return nil
@@ -281,7 +282,7 @@ func compressManifest(localPath, tmp string) (*os.File, int64, error) {
 // clearJournal deletes the checkpoints once the manifest is published.
 func (u *publisher) clearJournal(ctx context.Context) error {
 	for _, key := range u.journal.segments() {
-		if err := u.o.Store.Delete(ctx, key); err != nil {
+		if err := u.state.store.Delete(ctx, key); err != nil {
 			return fmt.Errorf("clearing upload checkpoints: %w", err)
 		}
 	}

@@ -176,23 +176,54 @@ func (l *lockedBuf) String() string {
 	return l.b.String()
 }
 
-func TestListJournalIgnoresForeignNames(t *testing.T) {
+func TestLocateStateIgnoresForeignNames(t *testing.T) {
 	st := &memStore{objects: map[string][]byte{}}
 	ctx := context.Background()
-	for _, k := range []string{JournalPrefix + "0000000002.gz", JournalPrefix + "0000000010.gz", JournalPrefix + "notes.txt", JournalPrefix + "sub/0000000099.gz"} {
+	dir := StateDirPrefix + "0123456789abcdef0123456789abcdef/"
+	keys := []string{
+		dir + JournalDir + "0000000002.gz", dir + JournalDir + "0000000010.gz", dir + JournalDir + "notes.txt", dir + JournalDir + "sub/0000000099.gz",
+		StateDirPrefix + "not-hex/" + JournalDir + "0000000050.gz", ".regen/worker/src/index.js",
+		legacyPrefix + JournalDir + "0000000001.gz",
+	}
+	for _, k := range keys {
 		if err := st.Put(ctx, k, strings.NewReader("x"), 1, Meta{}); err != nil {
 			t.Fatal(err)
 		}
 	}
-	keys, next, err := listJournal(ctx, st)
+	s, err := locateState(ctx, &Options{Store: st})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if diff := cmp.Diff([]string{JournalPrefix + "0000000002.gz", JournalPrefix + "0000000010.gz"}, keys); diff != "" {
+	want := []string{legacyPrefix + JournalDir + "0000000001.gz", dir + JournalDir + "0000000002.gz", dir + JournalDir + "0000000010.gz"}
+	if diff := cmp.Diff(want, s.segments); diff != "" {
 		t.Errorf("segments (-want +got):\n%s", diff)
 	}
-	if next != 11 {
-		t.Errorf("next segment %d, want 11", next)
+	if s.next != 11 || s.prefix != dir || s.fresh {
+		t.Errorf("next segment %d, prefix %q, fresh %v; want 11, %q, false", s.next, s.prefix, s.fresh, dir)
+	}
+	if diff := cmp.Diff([]string{legacyPrefix + JournalDir + "0000000001.gz"}, s.legacy); diff != "" {
+		t.Errorf("legacy (-want +got):\n%s", diff)
+	}
+
+	// Two state folders: refused, naming both.
+	other := StateDirPrefix + "fedcba9876543210fedcba9876543210/"
+	if err := st.Put(ctx, other+ManifestSumName, strings.NewReader("x"), 1, Meta{}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := locateState(ctx, &Options{Store: st}); err == nil || !strings.Contains(err.Error(), dir) || !strings.Contains(err.Error(), other) {
+		t.Errorf("two state folders: err = %v, want one naming both", err)
+	}
+}
+
+func TestNewStateIsUnguessable(t *testing.T) {
+	ctx := context.Background()
+	a, err := locateState(ctx, &Options{Store: &memStore{objects: map[string][]byte{}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := locateState(ctx, &Options{Store: &memStore{objects: map[string][]byte{}}})
+	if !a.fresh || !validStateID(a.id) || a.id == b.id || !strings.HasPrefix(a.prefix, StateDirPrefix) {
+		t.Errorf("fresh states %q and %q: want two different random 32-hex ids under %s", a.prefix, b.prefix, StateDirPrefix)
 	}
 }
 

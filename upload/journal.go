@@ -7,9 +7,8 @@ import (
 	"encoding/hex"
 	"fmt"
 	"os"
+	"slices"
 	"sort"
-	"strconv"
-	"strings"
 	"sync"
 	"time"
 
@@ -30,6 +29,7 @@ const journalHeader = "journal"
 // created.
 type journal struct {
 	store    Store
+	prefix   string // key prefix of segments in store
 	every    int
 	interval time.Duration
 
@@ -45,34 +45,11 @@ type journal struct {
 
 // segmentName formats the key of segment n (zero-padded: names sort in
 // write order).
-func segmentName(n int) string { return fmt.Sprintf("%s%010d.gz", JournalPrefix, n) }
+func (j *journal) segmentName(n int) string { return fmt.Sprintf("%s%010d.gz", j.prefix, n) }
 
-// listJournal returns the journal's segment keys in order and the number
-// the next segment takes.
-func listJournal(ctx context.Context, s Store) ([]string, int, error) {
-	var keys []string
-	next := 1
-	err := s.List(ctx, JournalPrefix, func(o ObjectInfo) error {
-		name := strings.TrimPrefix(o.Key, JournalPrefix)
-		num, ok := strings.CutSuffix(name, ".gz")
-		n, err := strconv.Atoi(num)
-		if !ok || err != nil || strings.Contains(name, "/") {
-			return nil // not ours; leave it alone
-		}
-		keys = append(keys, o.Key)
-		next = max(next, n+1)
-		return nil
-	})
-	if err != nil {
-		return nil, 0, fmt.Errorf("listing the journal: %w", err)
-	}
-	sort.Strings(keys)
-	return keys, next, nil
-}
-
-func newJournal(s Store, existing []string, next, every int, interval time.Duration) *journal {
-	return &journal{store: s, every: every, interval: interval, buf: map[string][]manifest.File{},
-		lastFlush: time.Now(), next: next, keys: existing}
+func newJournal(st *state, every int, interval time.Duration) *journal {
+	return &journal{store: st.store, prefix: st.journalPrefix(), every: every, interval: interval, buf: map[string][]manifest.File{},
+		lastFlush: time.Now(), next: st.next, keys: slices.Clone(st.segments)}
 }
 
 // add records that f (of entry) is on the target, checkpointing when
@@ -138,7 +115,7 @@ func (j *journal) writeSegment(ctx context.Context, buf map[string][]manifest.Fi
 	if err := w.Close(); err != nil {
 		return err
 	}
-	key := segmentName(j.next)
+	key := j.segmentName(j.next)
 	sum := sha256.Sum256(b.Bytes())
 	meta := Meta{ContentType: "application/gzip", CacheControl: internalCacheControl, SHA256: hex.EncodeToString(sum[:])}
 	if err := j.store.Put(ctx, key, bytes.NewReader(b.Bytes()), int64(b.Len()), meta); err != nil {
@@ -156,10 +133,16 @@ func (j *journal) segments() []string {
 	return append([]string(nil), j.keys...)
 }
 
+// fileLayer is a downloaded manifest or journal segment.
+type fileLayer struct {
+	name string // its key, for messages
+	f    *os.File
+}
+
 // openLayers downloads the journal segments into temporary files and
 // opens them, after the remote manifest base (if any), as entry streams.
 // The files are closed by the returned function.
-func openLayers(ctx context.Context, s Store, base *os.File, segments []string, tmp string) ([]*rawStream, func(), error) {
+func openLayers(ctx context.Context, s Store, base *fileLayer, segments []string, tmp string) ([]*rawStream, func(), error) {
 	var files []*os.File
 	closeAll := func() {
 		for _, f := range files {
@@ -168,8 +151,8 @@ func openLayers(ctx context.Context, s Store, base *os.File, segments []string, 
 	}
 	var layers []*rawStream
 	if base != nil {
-		files = append(files, base)
-		l, err := openRaw(RemoteManifestKey, base)
+		files = append(files, base.f)
+		l, err := openRaw(base.name, base.f)
 		if err != nil {
 			closeAll()
 			return nil, nil, fmt.Errorf("reading the target's manifest (run with --verify to rebuild it from a listing): %w", err)

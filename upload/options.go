@@ -23,6 +23,18 @@ type Options struct {
 	// Verify plans against a full listing of the target instead of the
 	// remote manifest (done anyway when the target has no manifest).
 	Verify bool
+	// DeleteUnowned deletes, too, objects of the target that are not in
+	// the build and that regen did not publish (no manifest or journal of
+	// regen's lists them). Without it they are left alone and reported
+	// (Summary.Unowned): a first upload to a bucket or folder that holds
+	// other files deletes none of them. Objects under .regen/ are never
+	// deleted. MaxDelete applies either way.
+	DeleteUnowned bool
+	// State, when set, holds regen's upload state (last manifest, its
+	// checksum, the journal) at its root instead of the target's hidden
+	// folder .regen/state-<random>/: another bucket, a prefix the CDN does
+	// not serve, a local folder.
+	State Store
 	// Cache is the Cache-Control policy; zero fields take the defaults.
 	Cache CachePolicy
 	// Purger, when set, purges the public URLs of objects whose content

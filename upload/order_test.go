@@ -115,11 +115,11 @@ func TestPublishOrder(t *testing.T) {
 			key = strings.TrimSuffix(key, "/") + "/" + manifest.DirIndex // a folder's URL
 		}
 		switch {
-		case key == upload.RemoteManifestKey:
+		case strings.HasPrefix(key, upload.StateDirPrefix) && strings.HasSuffix(key, "/"+upload.ManifestName):
 			return 8, true
-		case key == upload.RemoteManifestSumKey:
+		case strings.HasPrefix(key, upload.StateDirPrefix) && strings.HasSuffix(key, "/"+upload.ManifestSumName):
 			return 9, true
-		case strings.HasPrefix(key, upload.JournalPrefix):
+		case strings.HasPrefix(key, upload.StateDirPrefix) && strings.Contains(key, "/"+upload.JournalDir):
 			return 0, false
 		}
 		c, ok := classOf(key)
@@ -137,7 +137,7 @@ func TestPublishOrder(t *testing.T) {
 	highest := -1
 	var firstDelete, lastTombstone = -1, -1
 	for i, e := range rec.events {
-		if strings.HasPrefix(e.key, upload.JournalPrefix) && e.kind == "put-done" && firstDelete < 0 {
+		if strings.Contains(e.key, "/"+upload.JournalDir) && e.kind == "put-done" && firstDelete < 0 {
 			lastTombstone = i
 		}
 		if e.kind == "delete" && firstDelete < 0 {

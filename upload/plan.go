@@ -35,7 +35,15 @@ type plan struct {
 	purges      int64 // URLs to purge
 	examples    []string
 	verified    bool
+	// unowned counts the target's objects outside the build that no
+	// manifest or journal of regen's lists; unownedKeys holds the first
+	// maxUnownedKeys of them, in order.
+	unowned     int64
+	unownedKeys []string
 }
+
+// maxUnownedKeys bounds the unowned keys a summary lists.
+const maxUnownedKeys = 1000
 
 func newPlan(dir string) (*plan, error) {
 	p := &plan{}

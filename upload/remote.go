@@ -6,26 +6,37 @@ import (
 	"io"
 	"os"
 	"strings"
-
-	"github.com/regen-registry/regen/manifest"
 )
 
 // Where regen keeps its own objects in a publishing target. Everything
 // under ".regen/" belongs to regen: it is never compared with the build
-// nor deleted as stale, and web servers must not serve it.
+// nor deleted as stale or unowned, and web servers must not serve it.
+//
+// The upload state (see state.go) lives in a folder of its own under
+// ".regen/" whose name holds 128 random bits, or in a separate location
+// (Options.State), so that a host that serves every object of the bucket
+// (plain S3 behind CloudFront, an nginx folder) does not hand out the list
+// of everything regen published to whoever asks for a known name.
 const (
-	// RemoteManifestKey holds a gzip-compressed copy of the build manifest
-	// of the last completed upload.
-	RemoteManifestKey = manifest.Path + ".gz"
-	// RemoteManifestSumKey holds the hex sha256 of that build manifest (of
-	// the local, uncompressed file): comparing it with the local
-	// manifest's is the whole of a no-change upload.
-	RemoteManifestSumKey = ".regen/manifest.sha256"
-	// JournalPrefix holds checkpoints of an upload in progress (see the
-	// package documentation).
-	JournalPrefix = ".regen/journal/"
+	// ManifestName is the state object holding a gzip-compressed copy of
+	// the build manifest of the last completed upload.
+	ManifestName = "manifest.ndjson.gz"
+	// ManifestSumName is the state object holding the hex sha256 of that
+	// build manifest (of the local, uncompressed file): comparing it with
+	// the local manifest's is the whole of a no-change upload.
+	ManifestSumName = "manifest.sha256"
+	// JournalDir is the state folder holding checkpoints of an upload in
+	// progress (see the package documentation).
+	JournalDir = "journal/"
+	// StateDirPrefix starts the name of the state folder in a target:
+	// ".regen/state-" and 32 random hex digits.
+	StateDirPrefix = internalPrefix + "state-"
 	// internalPrefix is the folder of regen's own objects.
 	internalPrefix = ".regen/"
+	// legacyPrefix is where regen up to this version kept its state: at
+	// known names, readable wherever the bucket is public. A run finding
+	// it there reads it, then moves it (see state.go).
+	legacyPrefix = internalPrefix
 )
 
 // isInternal reports whether key is one of regen's own objects.

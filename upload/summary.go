@@ -19,9 +19,16 @@ type Summary struct {
 	Bytes    int64  `json:"bytes"`  // bytes uploaded
 	// Resumed is how many objects a previous, interrupted run had already
 	// sent (found in its journal) and this one did not send again.
-	Resumed  int64         `json:"resumed,omitempty"`
-	Retries  int64         `json:"retries"` // retried requests (S3 targets)
-	Duration time.Duration `json:"duration_ns"`
+	Resumed int64 `json:"resumed,omitempty"`
+	// Unowned counts objects of the target outside the build that regen
+	// did not publish; UnownedKeys lists (the first 1000 of) them. They
+	// were left alone, unless UnownedDeleted (Options.DeleteUnowned),
+	// when they are part of Deleted.
+	Unowned        int64         `json:"unowned,omitempty"`
+	UnownedKeys    []string      `json:"unowned_keys,omitempty"`
+	UnownedDeleted bool          `json:"unowned_deleted,omitempty"`
+	Retries        int64         `json:"retries"` // retried requests (S3 targets)
+	Duration       time.Duration `json:"duration_ns"`
 }
 
 // String formats the summary for people.
@@ -42,6 +49,13 @@ func (s Summary) String() string {
 		verb("deleted", "would delete"), s.Deleted, verb("purged", "would purge"), s.Purged)
 	if s.Resumed > 0 {
 		fmt.Fprintf(&b, ", %d already sent by an interrupted run", s.Resumed)
+	}
+	if s.Unowned > 0 {
+		if s.UnownedDeleted {
+			fmt.Fprintf(&b, ", %d of the deleted not published by regen", s.Unowned)
+		} else {
+			fmt.Fprintf(&b, ", left %d objects regen did not publish", s.Unowned)
+		}
 	}
 	if s.Retries > 0 {
 		fmt.Fprintf(&b, ", %d retries", s.Retries)

@@ -4,12 +4,10 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
-	"errors"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
-	"strings"
 	"time"
 
 	"github.com/regen-registry/regen/manifest"
@@ -21,14 +19,16 @@ import (
 //     and whether an interrupted run left a journal (2 requests);
 //  2. plan: merge-join the build manifest with the target's manifest and
 //     journal (or, with Verify or without a target manifest, with a full
-//     listing), spooling to disk what to send, purge and delete;
+//     listing), spooling to disk what to send, purge and delete — only
+//     objects regen published (listed in its manifest or journal) are
+//     deleted, unless DeleteUnowned;
 //  3. guard: refuse more deletions than MaxDelete;
 //  4. publish by class: leaves, then indexes, listings, discovery — each
 //     class complete (and purged) before the next starts;
 //  5. delete, after a tombstone checkpoint: discovery first, leaves last;
 //     purge the deleted URLs;
 //  6. commit: the build's manifest, then its checksum;
-//  7. clear the journal.
+//  7. clear the journal (and the state's legacy, public copy, if any).
 //
 // A Summary is returned with the error too, telling how far it got.
 func Run(ctx context.Context, o Options) (*Summary, error) {
@@ -56,21 +56,24 @@ func Run(ctx context.Context, o Options) (*Summary, error) {
 	}
 
 	// 1. No-change check.
-	remoteSum, err := readSmall(ctx, o.Store, RemoteManifestSumKey, 1024)
-	if err != nil && !errors.Is(err, ErrNotFound) {
-		return sum, fmt.Errorf("reading the target's manifest checksum: %w", err)
-	}
-	segments, next, err := listJournal(ctx, o.Store)
+	st, err := locateState(ctx, &o)
 	if err != nil {
 		return sum, err
 	}
-	if !o.Verify && len(segments) == 0 && strings.TrimSpace(string(remoteSum)) == localSum {
+	remoteSum, err := st.readSum(ctx)
+	if err != nil {
+		return sum, err
+	}
+	if !o.Verify && len(st.segments) == 0 && len(st.legacy) == 0 && remoteSum == localSum {
 		sum.NoChange = true
 		o.Logger.Info("target is up to date", "target", o.Store, "manifest", localSum)
 		return sum, nil
 	}
-	if len(segments) > 0 {
-		o.Logger.Info("resuming an interrupted upload", "checkpoints", len(segments))
+	if len(st.segments) > 0 {
+		o.Logger.Info("resuming an interrupted upload", "checkpoints", len(st.segments))
+	}
+	if len(st.legacy) > 0 {
+		o.Logger.Info("moving regen's upload state from its old, public place", "from", o.Store.String()+" under "+legacyPrefix, "to", st.describe())
 	}
 
 	// 2. Plan.
@@ -83,7 +86,7 @@ func Run(ctx context.Context, o Options) (*Summary, error) {
 		return sum, err
 	}
 	defer p.close()
-	if err := makePlan(ctx, &o, localPath, segments, tmp, p); err != nil {
+	if err := makePlan(ctx, &o, st, localPath, tmp, p); err != nil {
 		return sum, err
 	}
 	if err := p.seal(); err != nil {
@@ -91,7 +94,12 @@ func Run(ctx context.Context, o Options) (*Summary, error) {
 	}
 	sends, sendBytes := p.sends()
 	sum.Skipped, sum.Resumed, sum.Verified = p.skipped, p.resumed, p.verified
+	sum.Unowned, sum.UnownedKeys, sum.UnownedDeleted = p.unowned, p.unownedKeys, o.DeleteUnowned && p.unowned > 0
 	o.Logger.Info("plan", "send", sends, "bytes", sendBytes, "skip", p.skipped, "delete", p.deleteCount, "purge", p.purges)
+	if p.unowned > 0 && !o.DeleteUnowned {
+		o.Logger.Warn("the target holds objects regen did not publish; they are left alone (--delete-unowned deletes them)",
+			"objects", p.unowned, "examples", p.unownedKeys[:min(len(p.unownedKeys), 5)])
+	}
 
 	// 3. Guard.
 	if o.MaxDelete >= 0 && p.deleteCount > int64(o.MaxDelete) {
@@ -105,7 +113,8 @@ func Run(ctx context.Context, o Options) (*Summary, error) {
 		return sum, nil
 	}
 
-	pub.journal = newJournal(o.Store, segments, next, o.CheckpointEvery, o.CheckpointInterval)
+	pub.state = st
+	pub.journal = newJournal(st, o.CheckpointEvery, o.CheckpointInterval)
 	if err := publish(ctx, pub, p, localPath, localSum); err != nil {
 		if ctx.Err() != nil {
 			pub.saveProgress(ctx)
@@ -118,24 +127,29 @@ func Run(ctx context.Context, o Options) (*Summary, error) {
 }
 
 // makePlan plans from the target's manifest and journal, or from a
-// listing with Verify or when the target has no manifest.
-func makePlan(ctx context.Context, o *Options, localPath string, segments []string, tmp string, p *plan) error {
-	if o.Verify {
-		return verifyPlan(ctx, o, localPath, p)
-	}
-	base, err := download(ctx, o.Store, RemoteManifestKey, tmp)
-	if errors.Is(err, ErrNotFound) {
-		o.Logger.Info("the target has no manifest: comparing with a full listing", "target", o.Store)
-		return verifyPlan(ctx, o, localPath, p)
-	}
+// listing with Verify or when the target has no manifest. Either way only
+// objects a manifest or journal of regen's lists are deleted, unless
+// Options.DeleteUnowned.
+func makePlan(ctx context.Context, o *Options, st *state, localPath, tmp string, p *plan) error {
+	base, err := st.openManifest(ctx, tmp)
 	if err != nil {
-		return fmt.Errorf("reading the target's manifest: %w", err)
+		return err
 	}
-	layers, closeLayers, err := openLayers(ctx, o.Store, base, segments, tmp)
+	if base == nil && !o.Verify {
+		o.Logger.Info("the target has no manifest: comparing with a full listing", "target", o.Store)
+	}
+	layers, closeLayers, err := openLayers(ctx, st.store, base, st.segments, tmp)
 	if err != nil {
 		return err
 	}
 	defer closeLayers()
+	if o.Verify || base == nil {
+		owned, err := readOwned(layers)
+		if err != nil {
+			return err
+		}
+		return verifyPlan(ctx, o, localPath, owned, p)
+	}
 	return diffPlan(localPath, layers, true, p)
 }
 
@@ -152,7 +166,10 @@ func publish(ctx context.Context, pub *publisher, p *plan, localPath, localSum s
 	if err := pub.commit(ctx, localPath, localSum); err != nil {
 		return err
 	}
-	return pub.clearJournal(ctx)
+	if err := pub.clearJournal(ctx); err != nil {
+		return err
+	}
+	return pub.state.removeLegacy(ctx)
 }
 
 func fileSHA256(name string) (string, error) {

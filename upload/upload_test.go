@@ -138,7 +138,11 @@ func TestMetadataThroughS3API(t *testing.T) {
 		}
 	}
 	// regen's own objects are not cacheable.
-	out, err := client.HeadObject(context.Background(), &s3.HeadObjectInput{Bucket: aws.String(tg.bucket), Key: aws.String(upload.RemoteManifestKey)})
+	state, err := upload.StateFolder(context.Background(), tg.store)
+	if err != nil || state == "" {
+		t.Fatalf("state folder %q, %v", state, err)
+	}
+	out, err := client.HeadObject(context.Background(), &s3.HeadObjectInput{Bucket: aws.String(tg.bucket), Key: aws.String(state + upload.ManifestName)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -242,9 +246,18 @@ func TestVerifyRepairsTamperedTarget(t *testing.T) {
 			if sum := run(t, upload.Options{Dir: dir, Store: tg.store, MaxDelete: 1000}); !sum.NoChange {
 				t.Fatalf("plain run: %+v, want no change", sum)
 			}
+			// --verify repairs what regen published, and leaves the object
+			// it did not publish alone.
 			sum := run(t, upload.Options{Dir: dir, Store: tg.store, MaxDelete: 1000, Verify: true})
-			if !sum.Verified || sum.Uploaded != 3 || sum.Deleted != 1 {
-				t.Errorf("verify: %+v, want 3 uploaded, 1 deleted", sum)
+			if !sum.Verified || sum.Uploaded != 3 || sum.Deleted != 0 || sum.Unowned != 1 {
+				t.Errorf("verify: %+v, want 3 uploaded, none deleted, 1 unowned", sum)
+			}
+			if _, err := tg.store.Head(ctx, "stale/object"); err != nil {
+				t.Errorf("an object regen did not publish was deleted by --verify: %v", err)
+			}
+			sum = run(t, upload.Options{Dir: dir, Store: tg.store, MaxDelete: 1000, Verify: true, DeleteUnowned: true})
+			if sum.Uploaded != 0 || sum.Deleted != 1 || !sum.UnownedDeleted {
+				t.Errorf("verify --delete-unowned: %+v, want 1 deleted", sum)
 			}
 			mustEqual(t, tg, dir)
 		})
@@ -254,7 +267,7 @@ func TestVerifyRepairsTamperedTarget(t *testing.T) {
 func TestTargetWithoutManifestIsReconciled(t *testing.T) {
 	// A bucket published by other means (rclone): objects without regen
 	// metadata, no manifest. The first regen upload sends only what
-	// differs (by ETag) and deletes strays.
+	// differs (by ETag); strays are regen's to delete only when told so.
 	tg := newS3Target(t, nil)
 	ctx := context.Background()
 	dir := build(t, registryV1())
@@ -275,9 +288,9 @@ func TestTargetWithoutManifestIsReconciled(t *testing.T) {
 		t.Fatal(err)
 	}
 	tg.http.Reset()
-	sum := run(t, upload.Options{Dir: dir, Store: tg.store, MaxDelete: 1000})
-	if !sum.Verified || sum.Uploaded != 1 || sum.Deleted != 1 || sum.Skipped != int64(len(files)-1) {
-		t.Errorf("summary %+v, want 1 uploaded, 1 deleted, the rest skipped", sum)
+	sum := run(t, upload.Options{Dir: dir, Store: tg.store, MaxDelete: 1000, DeleteUnowned: true})
+	if !sum.Verified || sum.Uploaded != 1 || sum.Deleted != 1 || sum.Unowned != 1 || sum.Skipped != int64(len(files)-1) {
+		t.Errorf("summary %+v, want 1 uploaded, 1 (unowned) deleted, the rest skipped", sum)
 	}
 	if puts := tg.http.ObjectPuts(tg.bucket); len(puts) != 1 || puts[0] != "v1/providers/hashicorp/aws/versions" {
 		t.Errorf("sent %v", puts)
@@ -304,7 +317,11 @@ func TestBuildFileNotMatchingManifest(t *testing.T) {
 	if _, err := tg.store.Head(context.Background(), "v1/providers/hashicorp/aws/versions"); !errors.Is(err, upload.ErrNotFound) {
 		t.Errorf("broken index published: %v", err)
 	}
-	if _, err := tg.store.Head(context.Background(), upload.RemoteManifestKey); !errors.Is(err, upload.ErrNotFound) {
+	state, err := upload.StateFolder(context.Background(), tg.store)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := tg.store.Head(context.Background(), state+upload.ManifestName); state == "" || !errors.Is(err, upload.ErrNotFound) {
 		t.Errorf("manifest published after a failed upload: %v", err)
 	}
 }

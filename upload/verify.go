@@ -83,9 +83,10 @@ func eachLocal(localPath string, fn func(entry string, f manifest.File) error) e
 // verifyPlan plans from a full listing of the target instead of its
 // manifest: build files missing remotely or differing (by size, then by
 // ETag against the local MD5, or by the sha256 metadata read with Head)
-// are sent; remote objects outside the build (and outside .regen/) are
-// deleted.
-func verifyPlan(ctx context.Context, o *Options, localPath string, p *plan) error {
+// are sent. Remote objects outside the build (and outside .regen/) are
+// deleted when regen published them (owned lists them) or with
+// Options.DeleteUnowned; the others are counted and left alone.
+func verifyPlan(ctx context.Context, o *Options, localPath string, owned *ownedSet, p *plan) error {
 	p.verified = true
 	v := &verifyIndex{}
 	err := eachLocal(localPath, func(entry string, f manifest.File) error {
@@ -171,6 +172,16 @@ func verifyPlan(ctx context.Context, o *Options, localPath string, p *plan) erro
 	}
 	sort.Strings(extras)
 	for _, key := range extras {
+		if !owned.has(key) {
+			p.unowned++
+			if len(p.unownedKeys) < maxUnownedKeys {
+				p.unownedKeys = append(p.unownedKeys, key)
+			}
+			o.Logger.Debug("not published by regen", "path", key, "delete", o.DeleteUnowned)
+			if !o.DeleteUnowned {
+				continue
+			}
+		}
 		if err := p.del(action{Path: key, Class: guessClass(key)}, true); err != nil {
 			return err
 		}

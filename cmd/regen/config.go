@@ -41,6 +41,7 @@ var configBindings = []configBinding{
 	{key: "upload.target", cmd: "upload", flag: "to"},
 	{key: "upload.endpoint", cmd: "upload", flag: "endpoint"},
 	{key: "upload.region", cmd: "upload", flag: "region"},
+	{key: "upload.state", cmd: "upload", flag: "state"},
 	{key: "cloudflare.zone", cmd: "upload", flag: "purge-cloudflare-zone"},
 	{key: "cloudflare.token_env", cmd: "upload", flag: "cloudflare-token-env"},
 }

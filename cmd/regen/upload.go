@@ -20,6 +20,7 @@ type uploadFlags struct {
 	to, endpoint, region  string
 	pathStyle             bool
 	zone, cfAPI, tokenEnv string
+	state                 string
 }
 
 func newUploadCmd(g *globals) *cobra.Command {
@@ -31,19 +32,25 @@ func newUploadCmd(g *globals) *cobra.Command {
 		Long: `Publish the tree written by 'regen build' so that at every instant clients see a
 consistent registry, sending only what changed since the last upload.
 
-The target keeps regen's manifest under .regen/; an upload compares it with the
-build's and sends new and changed objects only (a no-change upload costs two
-requests). Objects go out by class: per-version documents first, then the
+The target keeps regen's manifest in a folder .regen/state-<random>/ whose name
+no one can guess (or, with --state URL, in another bucket, prefix or folder);
+an upload compares it with the build's and sends new and changed objects only
+(a no-change upload costs two requests). Objects go out by class: per-version documents first, then the
 indexes pointing at them (versions, mirror index.json), then listings and search,
 then discovery; objects the build no longer has are deleted last, entry points
 first, and only then is the new manifest written. Each object carries its
 Content-Type, a Cache-Control by class and its sha256 (x-amz-meta-sha256).
 
 Interrupted at any point, the target still serves a consistent registry, and the
-next run resumes from the checkpoints (.regen/journal/) without sending again
-what already arrived. --verify compares with a full listing instead of the
-manifest (done anyway when the target has none), to repair a target changed
+next run resumes from the checkpoints (the state's journal/) without sending
+again what already arrived. --verify compares with a full listing instead of
+the manifest (done anyway when the target has none), to repair a target changed
 behind regen's back.
+
+Only objects regen published (listed by its manifest or journal) are ever
+deleted. Objects it did not publish (a first upload to a bucket or folder that
+holds other files) are left alone and listed in the summary; --delete-unowned
+deletes them too (try it with --dry-run first: it lists them).
 
 S3 credentials come from the usual AWS sources (AWS_ACCESS_KEY_ID and
 AWS_SECRET_ACCESS_KEY, AWS_PROFILE, instance roles). For Cloudflare R2 use
@@ -70,6 +77,13 @@ Exit status: 0 done, 1 failure, 2 refused (more deletions than --max-delete).`,
 				return err
 			}
 			o.Store = store
+			if fl.state != "" {
+				if o.State, err = target.Open(ctx, fl.state, target.Config{
+					Endpoint: fl.endpoint, Region: fl.region, PathStyle: pathStyle, Jobs: o.Jobs, Logger: o.Logger,
+				}); err != nil {
+					return fmt.Errorf("--state: %w", err)
+				}
+			}
 			if fl.zone != "" {
 				token := os.Getenv(fl.tokenEnv)
 				if token == "" {
@@ -89,6 +103,7 @@ Exit status: 0 done, 1 failure, 2 refused (more deletions than --max-delete).`,
 					_ = json.NewEncoder(g.stdout).Encode(sum)
 				} else {
 					fmt.Fprintln(g.stdout, sum)
+					printUnowned(g, sum)
 				}
 			}
 			var tooMany *upload.TooManyDeletesError
@@ -111,6 +126,8 @@ Exit status: 0 done, 1 failure, 2 refused (more deletions than --max-delete).`,
 	f.BoolVar(&o.DryRun, "dry-run", false, "plan and report, write nothing")
 	f.IntVar(&o.MaxDelete, "max-delete", o.MaxDelete, "refuse to delete more objects than this (-1: no limit)")
 	f.BoolVar(&o.Verify, "verify", false, "compare with a full listing of the target instead of its manifest")
+	f.BoolVar(&o.DeleteUnowned, "delete-unowned", false, "also delete objects outside the build that regen did not publish (taking over a bucket)")
+	f.StringVar(&fl.state, "state", "", "keep regen's upload state here (s3://BUCKET[/PREFIX] or file:///PATH) instead of the target's hidden .regen/state-<random>/")
 	f.StringVar(&o.Cache.Leaf, "cache-control-leaf", o.Cache.Leaf, "Cache-Control of per-version documents")
 	f.StringVar(&o.Cache.Short, "cache-control-short", o.Cache.Short, "Cache-Control of indexes, listings and discovery")
 	f.StringVar(&fl.zone, "purge-cloudflare-zone", "", "Cloudflare zone ID whose cache to purge")
@@ -121,6 +138,24 @@ Exit status: 0 done, 1 failure, 2 refused (more deletions than --max-delete).`,
 	_ = cmd.MarkFlagRequired("dir")
 	_ = cmd.MarkFlagRequired("to")
 	return cmd
+}
+
+// printUnowned lists, after a dry run, the objects regen did not publish.
+func printUnowned(g *globals, sum *upload.Summary) {
+	if !sum.DryRun || len(sum.UnownedKeys) == 0 {
+		return
+	}
+	what := "left alone; --delete-unowned deletes them"
+	if sum.UnownedDeleted {
+		what = "would be deleted"
+	}
+	fmt.Fprintf(g.stdout, "objects regen did not publish (%s):\n", what)
+	for _, k := range sum.UnownedKeys {
+		fmt.Fprintf(g.stdout, "  %s\n", k)
+	}
+	if n := sum.Unowned - int64(len(sum.UnownedKeys)); n > 0 {
+		fmt.Fprintf(g.stdout, "  … and %d more\n", n)
+	}
 }
 
 // uploadProgress draws a bar on a terminal, prints a line every 10 s

@@ -179,7 +179,7 @@ func BenchmarkDiff(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	remote, err := os.ReadFile(filepath.Join(www, filepath.FromSlash(upload.RemoteManifestKey)))
+	remote, err := os.ReadFile(filepath.Join(www, filepath.FromSlash(benchState+upload.ManifestName)))
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -187,10 +187,10 @@ func BenchmarkDiff(b *testing.B) {
 	for b.Loop() {
 		b.StopTimer()
 		// Put the old manifest back (the previous iteration committed the new one).
-		if err := os.WriteFile(filepath.Join(www, filepath.FromSlash(upload.RemoteManifestKey)), remote, 0o644); err != nil {
+		if err := os.WriteFile(filepath.Join(www, filepath.FromSlash(benchState+upload.ManifestName)), remote, 0o644); err != nil {
 			b.Fatal(err)
 		}
-		if err := os.WriteFile(filepath.Join(www, filepath.FromSlash(upload.RemoteManifestSumKey)), []byte("old\n"), 0o644); err != nil {
+		if err := os.WriteFile(filepath.Join(www, filepath.FromSlash(benchState+upload.ManifestSumName)), []byte("old\n"), 0o644); err != nil {
 			b.Fatal(err)
 		}
 		runtime.GC()
@@ -210,6 +210,9 @@ func BenchmarkDiff(b *testing.B) {
 	b.ReportMetric(float64(peak)/(1<<20), "peak-heap-MB")
 	b.ReportMetric(float64(total), "files")
 }
+
+// benchState is the upload state folder of the fixture's target.
+const benchState = upload.StateDirPrefix + "0123456789abcdef0123456789abcdef/"
 
 // samplePeak records the peak heap in use until the returned function is
 // called.
@@ -241,7 +244,7 @@ func writeDiffFixture(dist, www string, total, changed, perEntry int) error {
 		return err
 	}
 	defer local.Close()
-	remote, err := create(filepath.Join(www, filepath.FromSlash(upload.RemoteManifestKey)))
+	remote, err := create(filepath.Join(www, filepath.FromSlash(benchState+upload.ManifestName)))
 	if err != nil {
 		return err
 	}
