@@ -4,9 +4,11 @@
 //
 // # Incremental
 //
-// The target keeps, under .regen/, a compressed copy of the build manifest
-// of the last completed upload (RemoteManifestKey) and the sha256 of that
-// manifest (RemoteManifestSumKey). An upload first compares that checksum
+// regen keeps its upload state — a compressed copy of the build manifest
+// of the last completed upload (ManifestName) and the sha256 of that
+// manifest (ManifestSumName) — in the target under
+// .regen/state-<128 random bits in hex>/, found again by listing .regen/,
+// or in a store of its own (Options.State); see "Upload state" below. An upload first compares that checksum
 // with the build's and lists the journal (below): when both say nothing
 // changed, it stops there, after two requests. Otherwise it merge-joins the
 // build manifest with the target's, entry by entry (both are sorted by
@@ -16,6 +18,26 @@
 // bucket filled by other means), or with Options.Verify, the plan comes
 // from a full listing instead: objects are compared by size and ETag (the
 // MD5 of the content on S3 and R2) or by the sha256 in their metadata.
+//
+// # Ownership
+//
+// An upload deletes only objects regen published: paths its last manifest
+// or its journal lists that the build no longer has. Other objects of the
+// target (a first upload to a bucket holding backups or a web site; files
+// put there by other tools) are never deleted, only counted and listed in
+// the Summary (Unowned, UnownedKeys), unless Options.DeleteUnowned asks to
+// take the target over. Objects under .regen/ are never deleted as stale.
+//
+// # Upload state
+//
+// A host that serves every object of a bucket (S3 behind CloudFront, R2's
+// public access, a folder behind a web server) would hand the state — a
+// list of every object — to anyone asking for it by a known name. So the
+// state folder's name holds 128 random bits and is found by listing, which
+// the uploader may do and public readers may not; `regen serve` and the
+// worker also refuse every path under .regen/. Options.State puts it
+// elsewhere. State kept by earlier versions at fixed names under .regen/
+// is read by the next upload, written at the new place, then deleted.
 //
 // # Safe order
 //
@@ -37,7 +59,8 @@
 // some new versions may not be listed yet, or some unlisted documents not
 // deleted yet. The remote manifest still describes the previous upload, so
 // the next run alone would send again everything the killed run had
-// delivered. To avoid that, a run writes checkpoints under JournalPrefix:
+// delivered. To avoid that, a run writes checkpoints in the state's
+// JournalDir:
 // after every Options.CheckpointEvery objects or Options.CheckpointInterval,
 // at the end of each class, and — when the run is cancelled (SIGINT,
 // SIGTERM) — once more on the way out. A checkpoint is a partial manifest
