@@ -160,3 +160,11 @@ func checkZone(v string) (string, error) {
 	}
 	return z, nil
 }
+
+// checkAccess accepts public and private.
+func checkAccess(v string) (string, error) {
+	if v != "public" && v != "private" {
+		return "", fmt.Errorf("%q: want public or private", v)
+	}
+	return v, nil
+}

@@ -27,6 +27,10 @@ type Config struct {
 	// MirrorPrefix is the folder of the provider network mirror tree in
 	// the build (default "mirror/").
 	MirrorPrefix string
+	// Access is who may read the registry: "public" (default) or
+	// "private". A private registry's edge worker (regen build) refuses to
+	// serve without tokens, and so does regen serve.
+	Access string
 	// Licenses is the SPDX allowlist deciding which modules' documentation
 	// is republished; nil leaves the built-in list.
 	Licenses []string
@@ -85,6 +89,7 @@ const (
 	DefaultData         = "registry-data"
 	DefaultOut          = "dist"
 	DefaultMirrorPrefix = "mirror/"
+	DefaultAccess       = "public"
 	DefaultGitHubURL    = "https://github.com"
 	DefaultGitHubAPIURL = "https://api.github.com"
 	DefaultGitHubToken  = "GITHUB_TOKEN"
@@ -97,6 +102,7 @@ func Default() *Config {
 		Data:         DefaultData,
 		Out:          DefaultOut,
 		MirrorPrefix: DefaultMirrorPrefix,
+		Access:       DefaultAccess,
 		GitHub:       GitHub{URL: DefaultGitHubURL, APIURL: DefaultGitHubAPIURL, TokenEnv: DefaultGitHubToken},
 		Cloudflare:   Cloudflare{TokenEnv: DefaultCFToken},
 		set:          map[string]source{},

@@ -23,11 +23,11 @@ func TestBadConfigs(t *testing.T) {
 		{"unknown key", "host: r.example.com\ndata_dir: x\n",
 			`regen.yaml:2: data_dir: unknown key (did you mean data?)`},
 		{"unknown far key", "colour: blue\n",
-			`regen.yaml:1: colour: unknown key (known keys: host, base_url, data, out, jobs, mirror_prefix, licenses, github, upload, cloudflare)`},
+			`regen.yaml:1: colour: unknown key (known keys: host, base_url, data, out, jobs, mirror_prefix, access, licenses, github, upload, cloudflare)`},
 		{"unknown nested key", "github:\n  uri: https://github.com\n",
 			`regen.yaml:2: github.uri: unknown key (did you mean github.url?)`},
 		{"unknown nested far key", "upload:\n  bucket: b\n",
-			`regen.yaml:2: upload.bucket: unknown key (known keys: target, endpoint, region)`},
+			`regen.yaml:2: upload.bucket: unknown key (known keys: target, endpoint, region, state)`},
 		{"nested key at the top", "target: s3://b\n",
 			`regen.yaml:1: target: unknown key (did you mean upload.target?)`},
 		{"github token in file", "github:\n  token: ghp_abc\n",
@@ -145,7 +145,7 @@ cloudflare:
 	}
 	want := &Config{
 		Path: "regen.yaml", Host: "registry.example.com", BaseURL: "https://registry.example.com",
-		Data: "data", Out: "build", Jobs: 16, MirrorPrefix: "m/", Licenses: []string{"MIT", "Apache-2.0"},
+		Data: "data", Out: "build", Jobs: 16, MirrorPrefix: "m/", Access: "public", Licenses: []string{"MIT", "Apache-2.0"},
 		GitHub:     GitHub{URL: "http://127.0.0.1:9", APIURL: "http://127.0.0.1:9/api/v3", TokenEnv: "GH_TOKEN"},
 		Upload:     Upload{Target: "s3://bucket/prefix", Endpoint: "https://acct.r2.cloudflarestorage.com", Region: "auto"},
 		Cloudflare: Cloudflare{Zone: "0123456789abcdef0123456789abcdef", TokenEnv: "CF_TOKEN"},

@@ -53,6 +53,8 @@ var keyDefs = []keyDef{
 		num: func(c *Config) *int { return &c.Jobs }},
 	{name: "mirror_prefix", doc: "folder of the provider network mirror tree in the build", def: DefaultMirrorPrefix,
 		str: func(c *Config) *string { return &c.MirrorPrefix }, check: checkMirrorPrefix},
+	{name: "access", doc: "who may read the registry: public, or private (regen build's worker and regen serve then refuse to serve without tokens)", def: DefaultAccess,
+		str: func(c *Config) *string { return &c.Access }, check: checkAccess},
 	{name: "licenses", kind: kindList, doc: "SPDX licence allowlist for republishing module documentation", def: "built-in list",
 		list: func(c *Config) *[]string { return &c.Licenses }, check: checkLicense},
 	{name: "github.url", doc: "GitHub web, feed, download and git base URL", def: DefaultGitHubURL,

@@ -31,7 +31,7 @@
 //   - CORS for any origin, OPTIONS preflights with 204, registry errors
 //     {"errors":[…]} with 404, 405 and 500;
 //   - bearer tokens as serve/auth applies them: when the secret TOKENS
-//     holds a tokens file (hex SHA-256 of each token, one per line, with an
+//     (required by a worker built private; see Bindings) holds a tokens file (hex SHA-256 of each token, one per line, with an
 //     optional name), every request except service discovery and CORS
 //     preflights needs "Authorization: Bearer <token>" whose digest is
 //     listed — 401 with a WWW-Authenticate challenge otherwise — and
@@ -56,8 +56,19 @@
 //
 //	TREE         R2 bucket binding (required): the bucket `regen upload` writes
 //	TREE_PREFIX  var: key prefix of the tree in the bucket ("" by default)
-//	TOKENS       secret: the content of a tokens file, as `regen serve
-//	             --tokens FILE` reads it; unset makes the registry public
+//	TOKENS       secret (TokensBinding): the content of a tokens file, as
+//	             `regen serve --tokens FILE` reads it
+//
+// Whether the registry is private is decided when it is built, not by
+// whether the secret happens to be set: `regen build --access private`
+// (regen.yaml access: private) writes src/build.js (BuildModule, made by
+// BuildJS) with ACCESS "private", and such a worker answers every request
+// with 500 and logs "built for a private registry, but the secret TOKENS
+// is not set" until the secret is set. A worker built public serves
+// everyone without the secret, and applies it when set. TOKENS_BINDING in
+// src/build.js, TokensBinding here and every `wrangler secret put` in the
+// docs are one name (TestTokensBindingIsOneName,
+// TestDocsSecretNamesAreWhatTheWorkerReads).
 //
 // wrangler.toml.example is a starting configuration; deploy with
 // `wrangler deploy` from a copy of the emitted folder.
@@ -83,7 +94,7 @@
 //
 // local/serve-tree.mjs runs the worker over any built tree:
 //
-//	node local/serve-tree.mjs --tree dist [--cert c.pem --key k.pem] [--tokens FILE]
+//	node local/serve-tree.mjs --tree dist [--cert c.pem --key k.pem] [--tokens FILE] [--worker dist/.regen/worker]
 //
 // The Go tests skip, saying why, when node or the npm packages are missing
 // (they fail instead in CI: internal/testtool).

@@ -12,11 +12,13 @@ import (
 	"github.com/regen-registry/regen/generator"
 	"github.com/regen-registry/regen/generator/build"
 	"github.com/regen-registry/regen/internal/progress"
+	"github.com/regen-registry/regen/worker"
 )
 
 func newBuildCmd(g *globals) *cobra.Command {
 	var o build.Options
 	var noDiscovery bool
+	var access string
 	cmd := &cobra.Command{
 		Use:   "build --data DIR --out DIR [--base-url URL] [--github-url URL] [--mirror-prefix P] [--jobs N] [--full]",
 		Short: "Write every registry response for a data folder as static files",
@@ -28,7 +30,9 @@ module latest-version downloads, the provider network mirror tree under
 and the public registry's discovery API: module details with inputs and outputs
 (from the docs store that regen ingest fills, --docs-dir), listings, search index,
 downloads summaries (from --stats-dir), OpenTofu's docs API and feeds
-(--no-discovery leaves all of that out). The edge worker goes to OUT/.regen/worker/.
+(--no-discovery leaves all of that out). The edge worker goes to OUT/.regen/worker/;
+with --access private (or access: private in regen.yaml) it refuses to serve
+anything until its TOKENS secret is set, instead of serving a public registry.
 The build manifest goes to OUT/.regen/manifest.ndjson.
 
 A rebuild regenerates only entries whose data, keys or blacklist entries changed
@@ -43,6 +47,11 @@ out go to stderr.`,
 			o.Logger = g.logger()
 			limitMemory(o.Logger)
 			o.Discovery = !noDiscovery
+			a, err := worker.ParseAccess(access)
+			if err != nil {
+				return fmt.Errorf("--access: %w", err)
+			}
+			o.Access = a
 			o.Progress = progress.New(g.stderr, progress.Options{
 				Mode:  progress.ModeFor(g.stderr, g.quiet, g.json),
 				Label: "build", Unit: "entries",
@@ -71,6 +80,7 @@ out go to stderr.`,
 	f.StringVar(&o.DocsDir, "docs-dir", "", "module docs store (default: registry-docs next to --data)")
 	f.StringVar(&o.StatsDir, "stats-dir", "", "download counts folder (default: DATA/stats)")
 	f.StringVar(&o.Title, "title", "", "registry name used in feeds (default: the host name)")
+	f.StringVar(&access, "access", string(worker.Public), "who may read the registry: public, or private (the edge worker then refuses to serve without tokens)")
 	_ = cmd.MarkFlagRequired("data")
 	_ = cmd.MarkFlagRequired("out")
 	return cmd

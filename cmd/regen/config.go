@@ -38,6 +38,8 @@ var configBindings = []configBinding{
 	{key: "github.url", flag: "github-url"},
 	{key: "github.api_url", flag: "github-api-url"},
 	{key: "github.token_env", flag: "token-env"},
+	{key: "access", cmd: "build", flag: "access"},
+	{key: "access", cmd: "serve", flag: "access"},
 	{key: "upload.target", cmd: "upload", flag: "to"},
 	{key: "upload.endpoint", cmd: "upload", flag: "endpoint"},
 	{key: "upload.region", cmd: "upload", flag: "region"},

@@ -46,7 +46,7 @@ func TestBadConfigStopsCommands(t *testing.T) {
 	dir := t.TempDir()
 	cfg := filepath.Join(dir, "regen.yaml")
 	write(t, cfg, "data: x\njobs: eight\nupload:\n  bucket: b\n")
-	want := cfg + ":2: jobs: want a whole number, found \"eight\"\n" + cfg + ":4: upload.bucket: unknown key (known keys: target, endpoint, region)"
+	want := cfg + ":2: jobs: want a whole number, found \"eight\"\n" + cfg + ":4: upload.bucket: unknown key (known keys: target, endpoint, region, state)"
 	for _, args := range [][]string{{"status"}, {"config"}, {"validate"}, {"build"}, {"ingest"}, {"upload"}} {
 		_, err := runRegen(t, ctx, append([]string{"--config", cfg}, args...)...)
 		if err == nil || err.Error() != want {

@@ -38,6 +38,9 @@ type serveOptions struct {
 	// Stats, when set, is the folder download counts are added to
 	// (package stats).
 	Stats string
+	// Access is "private" when the registry must not be served without
+	// Tokens (regen.yaml's access key), "public" or "" otherwise.
+	Access string
 }
 
 func newServeCmd(g *globals) *cobra.Command {
@@ -62,7 +65,9 @@ regen.yaml, and excludes --dir.
 
 With --tokens, the registry is private: every request but service discovery
 needs "Authorization: Bearer <token>" with a token whose SHA-256 the file lists
-(see 'regen token'); others get 401. The file is re-read when it changes.
+(see 'regen token'); others get 401. The file is re-read when it changes; while
+it is missing or unreadable every such request is refused (503). With --access
+private (regen.yaml's access: private) serve refuses to start without --tokens.
 
 With --stats, downloads answered are counted and added to that folder (the
 stats/ folder of a data folder is the conventional place; 'regen stats' reads
@@ -115,6 +120,7 @@ at --log-level debug. SIGINT/SIGTERM shut down gracefully.`,
 	f.BoolVar(&o.Server.SelfSigned, "self-signed", false, "make a CA and a server certificate for this run")
 	f.StringVar(&o.Server.CAOut, "ca-out", "", "where to write the self-signed CA certificate (default: a temporary file removed on exit)")
 	f.StringVar(&o.Tokens, "tokens", "", "tokens file: require a bearer token it lists on every request but service discovery")
+	f.StringVar(&o.Access, "access", "public", "who may read the registry: public, or private (then --tokens is required)")
 	f.StringVar(&o.Stats, "stats", "", "folder to count downloads in (default: no counting)")
 	f.StringVar(&o.Generator.BaseURL, "base-url", "", "with --data: public URL of the registry (names the mirror host)")
 	f.StringVar(&o.Generator.Hostname, "host", "", "with --data: mirror host name (default: the host of --base-url)")
@@ -132,6 +138,15 @@ func runServe(ctx context.Context, o serveOptions) error {
 	log := o.Server.Logger
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
+	}
+	switch o.Access {
+	case "", "public":
+	case "private":
+		if o.Tokens == "" {
+			return errors.New("the registry is private (access: private) but no --tokens file is given: refusing to serve it to everyone")
+		}
+	default:
+		return fmt.Errorf("--access %q: want public or private", o.Access)
 	}
 	src, err := serveSource(o)
 	if err != nil {

@@ -191,3 +191,17 @@ func TestServeDirOrData(t *testing.T) {
 		t.Errorf("serve --data with regen.yaml must serve the data folder given: %v", err)
 	}
 }
+
+// A registry configured private is never served to everyone: serve
+// refuses to start without --tokens.
+func TestServePrivateNeedsTokens(t *testing.T) {
+	ctx := context.Background()
+	t.Chdir(t.TempDir())
+	write(t, "regen.yaml", "host: registry.example.test\naccess: private\n")
+	if _, err := runRegen(t, ctx, "serve"); err == nil || !strings.Contains(err.Error(), "no --tokens") {
+		t.Errorf("serve of a private registry without --tokens: %v", err)
+	}
+	if _, err := runRegen(t, ctx, "serve", "--access", "secret"); err == nil || !strings.Contains(err.Error(), "public or private") {
+		t.Errorf("serve --access secret: %v", err)
+	}
+}

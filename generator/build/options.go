@@ -2,6 +2,7 @@ package build
 
 import (
 	"fmt"
+	"github.com/regen-registry/regen/worker"
 	"log/slog"
 	"time"
 
@@ -37,6 +38,10 @@ type Options struct {
 	Now time.Time
 	// Title names the registry in feeds (default: the host name).
 	Title string
+	// Access is who may read the registry (worker.Public by default): the
+	// edge worker written under .regen/worker/ for worker.Private refuses
+	// to serve without its tokens secret.
+	Access worker.Access
 	// Progress is told how many entries there are and when each is done
 	// (internal/progress's Reporter fits); nil reports nothing.
 	Progress Progress

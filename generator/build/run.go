@@ -17,6 +17,7 @@ import (
 	genworker "github.com/regen-registry/regen/generator/worker"
 	"github.com/regen-registry/regen/manifest"
 	"github.com/regen-registry/regen/regdata"
+	edgeworker "github.com/regen-registry/regen/worker"
 )
 
 // builder is the state of one build.
@@ -133,7 +134,11 @@ func Run(ctx context.Context, o Options) (Summary, error) {
 	if err == nil {
 		// The edge worker (served by nothing, deployed by the operator)
 		// follows the generator version it was built with.
-		if _, err = genworker.Write(out); err != nil {
+		access := o.Access
+		if access == "" {
+			access = edgeworker.Public
+		}
+		if _, err = genworker.Write(out, access); err != nil {
 			err = fmt.Errorf("writing the edge worker: %w", err)
 		}
 	}

@@ -24,14 +24,22 @@ type File struct {
 }
 
 // Files returns the worker's files with their paths in a built tree,
-// sorted by path.
-func Files() ([]File, error) {
+// sorted by path, its build settings module (worker.BuildModule) made
+// for access.
+func Files(access edge.Access) ([]File, error) {
 	src, err := edge.Files()
+	if err != nil {
+		return nil, err
+	}
+	settings, err := edge.BuildJS(access)
 	if err != nil {
 		return nil, err
 	}
 	out := make([]File, len(src))
 	for i, f := range src {
+		if f.Path == edge.BuildModule {
+			f.Data = settings
+		}
 		out[i] = File{Path: Dir + "/" + f.Path, Data: f.Data}
 	}
 	return out, nil
@@ -40,9 +48,11 @@ func Files() ([]File, error) {
 // Write writes the worker's files under <root>/.regen/worker/: each file
 // whose content differs is replaced atomically (temp file and rename), and
 // files in that folder that are no longer part of the worker are removed.
-// It returns the number of files written.
-func Write(root string) (int, error) {
-	files, err := Files()
+// It returns the number of files written. access is who may read the
+// registry: a worker written for worker.Private refuses to serve without
+// its tokens secret.
+func Write(root string, access edge.Access) (int, error) {
+	files, err := Files(access)
 	if err != nil {
 		return 0, err
 	}

@@ -10,10 +10,11 @@ import (
 	"testing"
 
 	"github.com/regen-registry/regen/serve"
+	edge "github.com/regen-registry/regen/worker"
 )
 
 func TestFilesAreTheWorker(t *testing.T) {
-	files, err := Files()
+	files, err := Files(edge.Public)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -45,11 +46,11 @@ func TestFilesAreTheWorker(t *testing.T) {
 
 func TestWriteIsIdempotentAndRemovesStaleFiles(t *testing.T) {
 	root := t.TempDir()
-	n, err := Write(root)
+	n, err := Write(root, edge.Public)
 	if err != nil {
 		t.Fatal(err)
 	}
-	files, _ := Files()
+	files, _ := Files(edge.Public)
 	if n != len(files) {
 		t.Errorf("first Write wrote %d files, want %d", n, len(files))
 	}
@@ -61,7 +62,7 @@ func TestWriteIsIdempotentAndRemovesStaleFiles(t *testing.T) {
 	if err := os.WriteFile(main, []byte("changed"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if n, err = Write(root); err != nil || n != 1 {
+	if n, err = Write(root, edge.Public); err != nil || n != 1 {
 		t.Errorf("second Write: %d files, %v; want 1 (the changed one)", n, err)
 	}
 	if _, err := os.Stat(stale); !os.IsNotExist(err) {
@@ -70,7 +71,7 @@ func TestWriteIsIdempotentAndRemovesStaleFiles(t *testing.T) {
 	if data, _ := os.ReadFile(main); !strings.Contains(string(data), "export default") {
 		t.Error("changed file not restored")
 	}
-	if n, err = Write(root); err != nil || n != 0 {
+	if n, err = Write(root, edge.Public); err != nil || n != 0 {
 		t.Errorf("third Write: %d files, %v; want none", n, err)
 	}
 	leftovers, _ := filepath.Glob(filepath.Join(root, ".regen/worker/src/.tmp-*"))
@@ -82,7 +83,7 @@ func TestWriteIsIdempotentAndRemovesStaleFiles(t *testing.T) {
 // The worker's files are never served by regen serve.
 func TestWorkerIsNotServed(t *testing.T) {
 	root := t.TempDir()
-	if _, err := Write(root); err != nil {
+	if _, err := Write(root, edge.Public); err != nil {
 		t.Fatal(err)
 	}
 	src, err := serve.NewDir(root)
@@ -99,5 +100,23 @@ func TestWorkerIsNotServed(t *testing.T) {
 		if rec.Code != http.StatusNotFound {
 			t.Errorf("GET %s: %d, want 404", p, rec.Code)
 		}
+	}
+}
+
+func TestWritePrivateWorker(t *testing.T) {
+	root := t.TempDir()
+	if _, err := Write(root, edge.Private); err != nil {
+		t.Fatal(err)
+	}
+	data, err := os.ReadFile(filepath.Join(root, Dir, filepath.FromSlash(edge.BuildModule)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(data), `export const ACCESS = "private";`) {
+		t.Errorf("%s of a private build:\n%s", edge.BuildModule, data)
+	}
+	// Built public again: the settings follow.
+	if n, err := Write(root, edge.Public); err != nil || n != 1 {
+		t.Errorf("rewriting as public: %d files, %v; want 1", n, err)
 	}
 }

@@ -24,14 +24,16 @@ const CACHE_SHORT = "public, max-age=60";
  * @param {{cert: string, key: string}} [o.https] PEM certificate chain and key
  * @param {string} [o.host] address to listen on (default 127.0.0.1)
  * @param {number} [o.port] port (default 0: any)
+ * @param {string} [o.main] the entry module (default MAIN; an emitted worker's src/index.js)
  * @param {boolean} [o.verbose] print workerd's log
  * @param {(line: string) => void} [o.onLog] receives the worker's console output instead
  */
 export async function startWorker(o) {
+  const main = o.main ?? MAIN;
   const mf = new Miniflare({
     modules: true,
-    scriptPath: MAIN,
-    modulesRoot: path.dirname(MAIN),
+    scriptPath: main,
+    modulesRoot: path.dirname(main),
     modulesRules: [{ type: "ESModule", include: ["**/*.js"] }],
     // Never fetch the request.cf template from workers.cloudflare.com.
     cf: false,

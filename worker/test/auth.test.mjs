@@ -8,6 +8,7 @@ import { createHash } from "node:crypto";
 import { startWorker } from "../local/harness.mjs";
 import { config, ConfigError, parseTokens } from "../src/config.js";
 import { bearerToken, UNAUTHORIZED_BODY } from "../src/auth.js";
+import { ACCESS, TOKENS_BINDING } from "../src/build.js";
 
 const TOKEN = "regen_0123456789abcdef";
 const OTHER = "second token";
@@ -111,4 +112,14 @@ test("configuration errors are named", () => {
   assert.equal(config({ TREE: bucket }).prefix, "");
   assert.equal(config({ TREE: bucket }).tokens, null);
   for (const bad of ["/abs", "../up", "a//b/", "./x"]) assert.throws(() => config({ TREE: bucket, TREE_PREFIX: bad }), /TREE_PREFIX/, bad);
+});
+
+test("a worker built private refuses to run without its tokens secret", () => {
+  const bucket = { get() {} };
+  assert.equal(ACCESS, "public", "the repository's build.js is the public default");
+  assert.throws(() => config({ TREE: bucket }, "private"), new RegExp(`private registry.*secret ${TOKENS_BINDING} is not set`));
+  // The old, documented-but-wrong name does not count.
+  assert.throws(() => config({ TREE: bucket, TOKEN_SHA256S: digest(TOKEN) }, "private"), ConfigError);
+  assert.equal(config({ TREE: bucket, [TOKENS_BINDING]: digest(TOKEN) }, "private").tokens.size, 1);
+  assert.equal(config({ TREE: bucket }, "public").tokens, null);
 });
