@@ -253,9 +253,41 @@ func TestNoMirrorWithoutHostname(t *testing.T) {
 	files := generateAll(t, regdata.Dir{Root: testData}, opts)
 	found := false
 	for _, f := range files {
-		found = found || f.Path == "pm/registry.example.test:8443/example/widget/index.json"
+		found = found || f.Path == "pm/registry.example.test/example/widget/index.json"
+		if strings.Contains(f.Path, ":") {
+			t.Errorf("%s: no client can use a mirror keyed by a host with a port", f.Path)
+		}
 	}
 	if !found {
-		t.Error("mirror index not under --mirror-prefix/<lower-cased host>")
+		t.Error("mirror index not under --mirror-prefix/<lower-cased host without port>")
+	}
+}
+
+// TestMirrorHost: the mirror is keyed by the host without its port, since
+// terraform and tofu refuse "first path segment in URL cannot contain
+// colon" (cmd/regen TestMirrorWithPortTerraform shows it with the real
+// CLI), and the build says so.
+func TestMirrorHost(t *testing.T) {
+	for host, want := range map[string]string{
+		"registry.example.test":      "registry.example.test",
+		"127.0.0.1:8443":             "127.0.0.1",
+		"Registry.Example.TEST:8443": "registry.example.test",
+	} {
+		o, err := Options{Hostname: host}.Normalize()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := o.MirrorHost(); got != want {
+			t.Errorf("MirrorHost(%q) = %q, want %q", host, got, want)
+		}
+		if note := o.MirrorNote(); (note != "") != (want != strings.ToLower(host)) || (note != "" && !strings.Contains(note, want+"/NAMESPACE/TYPE")) {
+			t.Errorf("MirrorNote(%q) = %q", host, note)
+		}
+		if p := MirrorIndexPath(o, regdata.ProviderAddr{Namespace: "ns", Type: "t"}); p != "mirror/"+want+"/ns/t/index.json" {
+			t.Errorf("MirrorIndexPath(%q) = %q", host, p)
+		}
+		if r, ok := ParseRoute(o, "mirror/"+want+"/ns/t/1.0.0.json"); !ok || r.Kind != RouteProvider {
+			t.Errorf("ParseRoute(mirror of %q) = %+v, %v", host, r, ok)
+		}
 	}
 }

@@ -17,22 +17,22 @@ func ProviderDownloadPath(a regdata.ProviderAddr, version, os, arch string) stri
 	return "v1/providers/" + a.APIPath() + "/" + version + "/download/" + os + "/" + arch
 }
 
-// MirrorIndexPath is <prefix><host>/<ns>/<type>/index.json; "" when opts
+// MirrorIndexPath is <prefix><MirrorHost>/<ns>/<type>/index.json; "" when opts
 // has no mirror hostname.
 func MirrorIndexPath(opts Options, a regdata.ProviderAddr) string {
 	if !opts.Mirror() {
 		return ""
 	}
-	return opts.MirrorPrefix + opts.Hostname + "/" + a.APIPath() + "/index.json"
+	return opts.MirrorPrefix + opts.MirrorHost() + "/" + a.APIPath() + "/index.json"
 }
 
-// MirrorVersionPath is <prefix><host>/<ns>/<type>/<version>.json; "" when
+// MirrorVersionPath is <prefix><MirrorHost>/<ns>/<type>/<version>.json; "" when
 // opts has no mirror hostname.
 func MirrorVersionPath(opts Options, a regdata.ProviderAddr, version string) string {
 	if !opts.Mirror() {
 		return ""
 	}
-	return opts.MirrorPrefix + opts.Hostname + "/" + a.APIPath() + "/" + version + ".json"
+	return opts.MirrorPrefix + opts.MirrorHost() + "/" + a.APIPath() + "/" + version + ".json"
 }
 
 // ModuleVersionsPath is v1/modules/<ns>/<name>/<system>/versions.
@@ -105,7 +105,7 @@ func ParseRoute(opts Options, p string) (Route, bool) {
 		return Route{}, false
 	}
 	if opts.Mirror() {
-		prefix := opts.MirrorPrefix + opts.Hostname + "/"
+		prefix := opts.MirrorPrefix + opts.MirrorHost() + "/"
 		if rest, ok := strings.CutPrefix(p, prefix); ok {
 			s := strings.Split(rest, "/")
 			if len(s) == 3 && strings.HasSuffix(s[2], ".json") && s[2] != ".json" {

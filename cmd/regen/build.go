@@ -26,7 +26,8 @@ func newBuildCmd(g *globals) *cobra.Command {
 service discovery, the provider and module registry protocols (download documents
 with signing keys and the all-platform "packages" hashes OpenTofu >= 1.12 reads),
 module latest-version downloads, the provider network mirror tree under
---mirror-prefix/<host>/ (host from --base-url or --host; no mirror without one),
+--mirror-prefix/<host>/ (host from --host or --base-url, without its port:
+terraform and tofu refuse a mirror host with one; no mirror without a host),
 and the public registry's discovery API: module details with inputs and outputs
 (from the docs store that regen ingest fills, --docs-dir), listings, search index,
 downloads summaries (from --stats-dir), OpenTofu's docs API and feeds
@@ -71,7 +72,7 @@ out go to stderr.`,
 	f.StringVar(&o.Data, "data", "", "registry data folder to read (required)")
 	f.StringVar(&o.Out, "out", "", "folder to write the tree to (required)")
 	f.StringVar(&o.Generator.BaseURL, "base-url", "", "public URL of the registry, e.g. https://registry.example.com (names the mirror host)")
-	f.StringVar(&o.Generator.Hostname, "host", "", "mirror host name (default: the host of --base-url)")
+	f.StringVar(&o.Generator.Hostname, "host", "", "registry host name (default: the host of --base-url); keys the mirror tree, without its port")
 	f.StringVar(&o.Generator.GitHubURL, "github-url", generator.DefaultGitHubURL, "base of default module repositories (any URL git understands)")
 	f.StringVar(&o.Generator.MirrorPrefix, "mirror-prefix", generator.DefaultMirrorPrefix, "folder of the provider network mirror tree")
 	f.IntVar(&o.Jobs, "jobs", 0, "entries processed at once (default GOMAXPROCS*4)")

@@ -26,6 +26,9 @@ type e2eRegistry struct {
 	caFile string
 	host   string // 127.0.0.1:PORT of regen serve
 	sums   map[string]*ghtest.ProviderArtifacts
+	// cliConfig is the clients' CLI configuration ("" by default:
+	// discovery goes through /.well-known over TLS).
+	cliConfig string
 }
 
 // runRegen runs one regen command in-process and returns its stdout.
@@ -105,7 +108,7 @@ func (r *e2eRegistry) init(t *testing.T, bin, mainTF string) (string, string, er
 	if err := os.MkdirAll(work, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	if err := os.WriteFile(cli, nil, 0o644); err != nil { // discovery goes through /.well-known over TLS
+	if err := os.WriteFile(cli, []byte(strings.ReplaceAll(r.cliConfig, "HOST", r.host)), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	if err := os.WriteFile(filepath.Join(work, "main.tf"), []byte(strings.ReplaceAll(mainTF, "HOST", r.host)), 0o644); err != nil {

@@ -123,7 +123,7 @@ at --log-level debug. SIGINT/SIGTERM shut down gracefully.`,
 	f.StringVar(&o.Access, "access", "public", "who may read the registry: public, or private (then --tokens is required)")
 	f.StringVar(&o.Stats, "stats", "", "folder to count downloads in (default: no counting)")
 	f.StringVar(&o.Generator.BaseURL, "base-url", "", "with --data: public URL of the registry (names the mirror host)")
-	f.StringVar(&o.Generator.Hostname, "host", "", "with --data: mirror host name (default: the host of --base-url)")
+	f.StringVar(&o.Generator.Hostname, "host", "", "with --data: registry host name (default: the host of --base-url); keys the mirror tree, without its port")
 	f.StringVar(&o.Generator.GitHubURL, "github-url", generator.DefaultGitHubURL, "with --data: base of default module repositories")
 	f.StringVar(&o.Generator.MirrorPrefix, "mirror-prefix", generator.DefaultMirrorPrefix, "with --data: folder of the provider network mirror tree")
 	cmd.MarkFlagsRequiredTogether("tls-cert", "tls-key")
@@ -151,6 +151,9 @@ func runServe(ctx context.Context, o serveOptions) error {
 	src, err := serveSource(o)
 	if err != nil {
 		return err
+	}
+	if g, err := o.Generator.Normalize(); err == nil && o.Data != "" && g.MirrorNote() != "" {
+		log.Warn(g.MirrorNote())
 	}
 	o.Server.Source = src
 

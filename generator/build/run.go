@@ -54,6 +54,9 @@ func Run(ctx context.Context, o Options) (Summary, error) {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
+	if note := gen.MirrorNote(); note != "" {
+		log.Warn(note)
+	}
 	jobs := o.Jobs
 	if jobs <= 0 {
 		jobs = runtime.GOMAXPROCS(0) * 4
