@@ -62,7 +62,8 @@ func (r *runner) module(ctx context.Context, addr regdata.ModuleAddr) {
 		r.state.Put(key, st)
 		r.sum.update(func(s *Summary) { s.Unchanged++ })
 	}
-	if g.unchanged && !full {
+	backlog := st.Backlog > 0
+	if g.unchanged && !full && !backlog {
 		unchanged()
 		return
 	}
@@ -79,11 +80,11 @@ func (r *runner) module(ctx context.Context, addr regdata.ModuleAddr) {
 		known[normalized(v.Version)] = true
 	}
 	list, reason := g.verdict(func(tag string) bool { return known[normalized(tag)] }, len(known))
-	if !list && !full {
+	if !list && !full && !backlog {
 		unchanged()
 		return
 	}
-	r.log.Debug("listing tags", "entry", entry, "reason", reason, "full", full)
+	r.log.Debug("listing tags", "entry", entry, "reason", reason, "full", full, "backlog", st.Backlog)
 	r.sum.update(func(s *Summary) { s.Listed++ })
 
 	// Stage: list every tag.
@@ -93,10 +94,16 @@ func (r *runner) module(ctx context.Context, addr regdata.ModuleAddr) {
 		return
 	}
 
-	// Stage: new versions, moved and deleted tags.
+	// Stage: new versions (newest first, at most MaxNewVersions; the
+	// rest are postponed), moved and deleted tags.
 	var added []regdata.ModuleVersion
+	postponed := 0
 	for _, c := range semverTags(tags) {
 		if known[c.Version] {
+			continue
+		}
+		if r.opts.MaxNewVersions > 0 && len(added) >= r.opts.MaxNewVersions {
+			postponed++
 			continue
 		}
 		added = append(added, regdata.ModuleVersion{Version: c.Tag, Commit: c.Commit, Discovered: stamp(now)})
@@ -121,6 +128,7 @@ func (r *runner) module(ctx context.Context, addr regdata.ModuleAddr) {
 	}
 	g.keepValidators(&st, feedURL)
 	st.LastFull = now
+	st.Backlog = postponed
 	// Stage: documentation of the new versions and of older ones the docs
 	// store still lacks. Its problems are warnings: the versions are
 	// published already.
@@ -133,7 +141,11 @@ func (r *runner) module(ctx context.Context, addr regdata.ModuleAddr) {
 		for _, v := range added {
 			s.NewVersions = append(s.NewVersions, Change{Entry: entry, Version: v.Version})
 		}
+		s.Postponed += postponed
 	})
+	if postponed > 0 {
+		r.warning(entry, postponedMessage(postponed, r.opts.MaxNewVersions))
+	}
 	for _, w := range newWarnings {
 		r.warning(entry, w)
 	}

@@ -16,6 +16,9 @@ const (
 	DefaultFullEvery = 24 * time.Hour
 	DefaultRetryBase = 30 * time.Minute
 	DefaultRetryMax  = 24 * time.Hour
+	// DefaultMaxNewVersions bounds the new versions one repository adds
+	// in one run.
+	DefaultMaxNewVersions = 50
 )
 
 // Options configure Run and the other operations of the package.
@@ -60,6 +63,13 @@ type Options struct {
 	// versions: RetryBase after the first failure, doubling, at most
 	// RetryMax.
 	RetryBase, RetryMax time.Duration
+	// MaxNewVersions bounds how many new versions one repository may add
+	// (for a provider: how many releases are fetched and verified) in one
+	// run; default DefaultMaxNewVersions, negative: no bound. The newest
+	// are taken first; the rest wait for the next runs, which list the
+	// repository's tags until none is left (pollstate Entry.Backlog).
+	// Versions already published are never touched.
+	MaxNewVersions int
 	// TempDir holds provider packages while they are hashed.
 	TempDir string
 	// Now returns the current time (default time.Now).
@@ -113,6 +123,9 @@ func (o Options) withDefaults() (Options, error) {
 	}
 	if o.RetryMax < o.RetryBase {
 		o.RetryMax = o.RetryBase
+	}
+	if o.MaxNewVersions == 0 {
+		o.MaxNewVersions = DefaultMaxNewVersions
 	}
 	if o.Now == nil {
 		o.Now = time.Now

@@ -57,7 +57,8 @@ func (r *runner) provider(ctx context.Context, addr regdata.ProviderAddr) {
 		r.state.Put(key, st)
 		r.sum.update(func(s *Summary) { s.Unchanged++; s.Deferred += waiting })
 	}
-	if g.unchanged && !full && !retryDue {
+	backlog := st.Backlog > 0
+	if g.unchanged && !full && !retryDue && !backlog {
 		unchanged()
 		return
 	}
@@ -82,11 +83,11 @@ func (r *runner) provider(ctx context.Context, addr regdata.ProviderAddr) {
 		n := normalized(tag)
 		return known[n] || (failing[n] && !st.Due(n, now))
 	}, len(known))
-	if !list && !full && !retryDue {
+	if !list && !full && !retryDue && !backlog {
 		unchanged()
 		return
 	}
-	r.log.Debug("listing tags", "entry", entry, "reason", reason, "full", full, "retry", retryDue)
+	r.log.Debug("listing tags", "entry", entry, "reason", reason, "full", full, "retry", retryDue, "backlog", st.Backlog)
 	r.sum.update(func(s *Summary) { s.Listed++ })
 
 	// Stage: list every tag.
@@ -123,6 +124,7 @@ func (r *runner) provider(ctx context.Context, addr regdata.ProviderAddr) {
 	st.Retries = nextRetries(st.Retries, upstream, known, fr, now, r.opts.RetryBase, r.opts.RetryMax)
 	g.keepValidators(&st, feedURL)
 	st.LastFull = now
+	st.Backlog = fr.postponed
 	r.state.Put(key, st)
 
 	r.sum.update(func(s *Summary) {
@@ -130,7 +132,11 @@ func (r *runner) provider(ctx context.Context, addr regdata.ProviderAddr) {
 			s.NewVersions = append(s.NewVersions, Change{Entry: entry, Version: v.Version})
 		}
 		s.Deferred += fr.deferred
+		s.Postponed += fr.postponed
 	})
+	if fr.postponed > 0 {
+		r.warning(entry, postponedMessage(fr.postponed, r.opts.MaxNewVersions))
+	}
 	for _, v := range slices.Sorted(maps.Keys(fr.failed)) {
 		r.failure(entry, v, fr.failed[v])
 	}
@@ -152,16 +158,19 @@ func providerVersionSets(pf *regdata.ProviderFile) (known, failing map[string]bo
 }
 
 // fetched is what the fetch stage got: versions to publish, versions that
-// failed (by normalised version), and how many waited for their back-off.
+// failed (by normalised version), how many waited for their back-off and
+// how many were left for later runs by the per-run bound.
 type fetched struct {
-	added    []regdata.ProviderVersion
-	failed   map[string]error
-	deferred int
+	added     []regdata.ProviderVersion
+	failed    map[string]error
+	deferred  int
+	postponed int
 }
 
 // fetchReleases downloads and verifies every tagged version that is not
-// known and not waiting for its back-off. The signing keys are read once,
-// when the first release needs them.
+// known and not waiting for its back-off, newest first, at most
+// Options.MaxNewVersions of them (the rest are postponed). The signing
+// keys are read once, when the first release needs them.
 func (r *runner) fetchReleases(ctx context.Context, addr regdata.ProviderAddr, repo github.Repo, cands []candidate, known map[string]bool, st pollstate.Entry, now time.Time) fetched {
 	fr := fetched{failed: map[string]error{}}
 	var keys openpgp.EntityList
@@ -173,6 +182,10 @@ func (r *runner) fetchReleases(ctx context.Context, addr regdata.ProviderAddr, r
 		}
 		if !st.Due(c.Version, now) {
 			fr.deferred++
+			continue
+		}
+		if r.opts.MaxNewVersions > 0 && len(fr.added)+len(fr.failed) >= r.opts.MaxNewVersions {
+			fr.postponed++
 			continue
 		}
 		if !keysRead {

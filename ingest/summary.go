@@ -31,6 +31,9 @@ type Summary struct {
 	// Deferred counts versions that failed in an earlier run and wait for
 	// their back-off (not retried, not failures of this run).
 	Deferred int `json:"deferred"`
+	// Postponed counts new versions over the per-run bound of their
+	// repository (Options.MaxNewVersions), left for the next runs.
+	Postponed int `json:"postponed,omitempty"`
 	// Failures lists every entry or version that failed, and why.
 	Failures []Failure `json:"failures"`
 	// Warnings lists problems that did not fail anything: broken feeds
@@ -100,6 +103,7 @@ func (s *Summary) merge(o *Summary) {
 	s.Deleted = append(s.Deleted, o.Deleted...)
 	s.NewVersions = append(s.NewVersions, o.NewVersions...)
 	s.Deferred += o.Deferred
+	s.Postponed += o.Postponed
 	s.Failures = append(s.Failures, o.Failures...)
 	s.Warnings = append(s.Warnings, o.Warnings...)
 	s.Skipped = append(s.Skipped, o.Skipped...)
@@ -115,6 +119,9 @@ func (s *Summary) WriteText(w io.Writer) error {
 		s.Checked, s.Duration.Round(time.Millisecond), s.Requests, s.Unchanged, s.Listed, len(s.NewVersions), len(s.Failures))
 	if s.Deferred > 0 {
 		fmt.Fprintf(&b, ", %d deferred (back-off)", s.Deferred)
+	}
+	if s.Postponed > 0 {
+		fmt.Fprintf(&b, ", %d postponed (over the per-run bound)", s.Postponed)
 	}
 	b.WriteString("\n")
 	list := func(title string, n int, line func(i int) string) {

@@ -1,6 +1,7 @@
 package ingest
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 
@@ -63,4 +64,10 @@ func normalized(v string) string {
 		return n
 	}
 	return v
+}
+
+// postponedMessage is the warning for an entry whose new versions went
+// over the per-run bound.
+func postponedMessage(n, limit int) string {
+	return fmt.Sprintf("%d more new versions left for the next runs: at most %d are added per repository and run (--max-new-versions), newest first", n, limit)
 }

@@ -28,6 +28,7 @@ type ghFlags struct {
 	tokenEnv  string
 	jobs      int
 	rate      float64
+	maxNew    int
 	noDocs    bool
 	docsDir   string
 	licenses  []string
@@ -49,6 +50,7 @@ func (f *ghFlags) registerOptional(cmd *cobra.Command) {
 	fl.StringVar(&f.tokenEnv, "token-env", "GITHUB_TOKEN", "environment variable holding a GitHub token (optional; sent only to the GitHub hosts)")
 	fl.IntVar(&f.jobs, "jobs", ingest.DefaultJobs, "entries processed at once")
 	fl.Float64Var(&f.rate, "rate", ingest.DefaultRate, "requests per second per host (negative: no limit)")
+	fl.IntVar(&f.maxNew, "max-new-versions", ingest.DefaultMaxNewVersions, "new versions one repository may add per run, newest first; the rest wait for the next runs (negative: no limit)")
 	fl.BoolVar(&f.noDocs, "no-docs", false, "do not extract module documentation")
 	fl.StringVar(&f.docsDir, "docs-dir", "", "module documentation store (default: "+moddocs.DefaultDirName+" beside the data folder)")
 	fl.StringSliceVar(&f.licenses, "licenses", nil, `SPDX licence ids under which module documentation is republished, comma separated; "*" allows all (default: a built-in list of permissive and copyleft licences)`)
@@ -57,14 +59,15 @@ func (f *ghFlags) registerOptional(cmd *cobra.Command) {
 // options maps the flags onto ingest.Options.
 func (f *ghFlags) options(g *globals) ingest.Options {
 	return ingest.Options{
-		Data:         f.data,
-		Jobs:         f.jobs,
-		GitHubURL:    f.githubURL,
-		GitHubAPIURL: f.apiURL,
-		Token:        os.Getenv(f.tokenEnv),
-		Rate:         f.rate,
-		Logger:       g.logger(),
-		Docs:         f.docsOptions(),
+		Data:           f.data,
+		Jobs:           f.jobs,
+		GitHubURL:      f.githubURL,
+		GitHubAPIURL:   f.apiURL,
+		Token:          os.Getenv(f.tokenEnv),
+		Rate:           f.rate,
+		MaxNewVersions: f.maxNew,
+		Logger:         g.logger(),
+		Docs:           f.docsOptions(),
 	}
 }
 
@@ -133,7 +136,12 @@ unchanged repository costs one request answered 304. When the feed shows a
 tag we do not have, is unusable, or a periodic full check is due, every tag
 is listed (git ls-remote over HTTP) so nothing beyond the feed's window is
 missed. Provider releases are verified before they are published: signed
-SHA256SUMS (keys/), checksums of every zip, h1: hashes.
+SHA256SUMS (keys/), checksums of every zip, h1: hashes. A zip over the
+hashing limits (more than 1000 files, 4 GiB uncompressed, or expanding more
+than 100 times: a zip bomb) is refused as a failed version, with the reason.
+At most --max-new-versions new versions of one repository are added per run,
+newest first; the rest are added by the next runs, which list the tags until
+none is left.
 
 The documentation of each module version (README, inputs, outputs, …) is
 extracted from its commit into the docs store (--docs-dir, by default

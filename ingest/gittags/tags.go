@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"slices"
 	"strings"
@@ -29,15 +30,70 @@ type Tag struct {
 // is not readable without credentials: GitHub answers the same for both.
 var ErrNotFound = errors.New("repository not found")
 
+// DefaultMaxAdvertisement bounds the reference advertisement read for one
+// repository: about 100 bytes a ref, so some 150,000 tags and branches.
+const DefaultMaxAdvertisement = 16 << 20
+
+// ErrTooManyRefs is returned (wrapped) when a repository advertises more
+// than the lister reads.
+var ErrTooManyRefs = errors.New("reference advertisement too large")
+
 // Lister lists tags through an HTTP client (whose transport applies rate
 // limits and counts requests).
 type Lister struct {
 	transport transport.Transport
 }
 
-// NewLister returns a lister whose requests go through hc.
+// NewLister returns a lister whose requests go through hc, reading at most
+// DefaultMaxAdvertisement bytes of each repository's references.
 func NewLister(hc *http.Client) *Lister {
-	return &Lister{transport: githttp.NewClient(hc)}
+	return NewListerLimit(hc, DefaultMaxAdvertisement)
+}
+
+// NewListerLimit is NewLister reading at most maxBytes of each
+// repository's reference advertisement: a repository with more refs (a
+// publisher pushing thousands of tags) fails with ErrTooManyRefs instead
+// of filling memory.
+func NewListerLimit(hc *http.Client, maxBytes int64) *Lister {
+	c := *hc
+	base := c.Transport
+	if base == nil {
+		base = http.DefaultTransport
+	}
+	c.Transport = limitTransport{base: base, max: maxBytes}
+	return &Lister{transport: githttp.NewClient(&c)}
+}
+
+// limitTransport fails response bodies after max bytes.
+type limitTransport struct {
+	base http.RoundTripper
+	max  int64
+}
+
+func (t limitTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	resp, err := t.base.RoundTrip(req)
+	if err != nil {
+		return nil, err
+	}
+	resp.Body = &limitedBody{ReadCloser: resp.Body, left: t.max, max: t.max}
+	return resp, nil
+}
+
+type limitedBody struct {
+	io.ReadCloser
+	left, max int64
+}
+
+func (b *limitedBody) Read(p []byte) (int, error) {
+	if b.left <= 0 {
+		return 0, fmt.Errorf("%w: over %d bytes", ErrTooManyRefs, b.max)
+	}
+	if int64(len(p)) > b.left {
+		p = p[:b.left]
+	}
+	n, err := b.ReadCloser.Read(p)
+	b.left -= int64(n)
+	return n, err
 }
 
 // List returns the tags of the repository at url, sorted by name. An empty

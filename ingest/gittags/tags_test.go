@@ -86,3 +86,23 @@ func FuzzFromAdvRefs(f *testing.F) {
 		_ = fmt.Sprint(tags)
 	})
 }
+
+// A repository advertising more refs than the lister reads fails with
+// ErrTooManyRefs; under the bound it lists every tag (10,000 here).
+func TestListBoundsAdvertisement(t *testing.T) {
+	srv := ghtest.New(t)
+	r := srv.NewRepo("acme", "many")
+	c := r.Commit(map[string]string{"f": "x"}, "one")
+	names := make([]string, 10000)
+	for i := range names {
+		names[i] = fmt.Sprintf("v0.%d.%d", i/100, i%100)
+	}
+	r.TagMany(c, names...)
+	tags, err := NewLister(http.DefaultClient).List(context.Background(), r.CloneURL())
+	if err != nil || len(tags) != len(names) {
+		t.Fatalf("List: %d tags, %v", len(tags), err)
+	}
+	if _, err := NewListerLimit(http.DefaultClient, 64<<10).List(context.Background(), r.CloneURL()); !errors.Is(err, ErrTooManyRefs) {
+		t.Errorf("List with a 64 KiB bound: %v, want ErrTooManyRefs", err)
+	}
+}

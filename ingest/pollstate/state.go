@@ -44,6 +44,10 @@ type Entry struct {
 	// version of the module without an entry in the docs store, so an
 	// unchanged poll need not look again (a full listing always does).
 	DocsComplete bool `json:"docs_complete,omitempty"`
+	// Backlog counts the new versions the last listing found over the
+	// per-run bound (ingest Options.MaxNewVersions): while it is not zero,
+	// every run lists the tags whatever the feed says.
+	Backlog int `json:"backlog,omitempty"`
 }
 
 // Retry is the back-off of one failing version.
