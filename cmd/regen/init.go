@@ -3,10 +3,11 @@ package main
 import (
 	"encoding/json"
 	"fmt"
-	"runtime/debug"
 	"strings"
 
 	"github.com/spf13/cobra"
+	"golang.org/x/mod/module"
+	"golang.org/x/mod/semver"
 
 	"github.com/regen-registry/regen/internal/progress"
 	"github.com/regen-registry/regen/scaffold"
@@ -118,11 +119,14 @@ Then push to GitHub and set the secrets listed in README.md.
 // releasedVersion is the version the generated workflows install: this
 // binary's when it is a release, else latest.
 func releasedVersion() string {
-	v := version
-	if info, ok := debug.ReadBuildInfo(); ok && v == "dev" && info.Main.Version != "" && info.Main.Version != "(devel)" {
-		v = info.Main.Version
-	}
-	if v == "dev" || strings.Contains(v, "-0.") || strings.HasSuffix(v, "+dirty") {
+	return releaseOf(currentBuild().Version)
+}
+
+// releaseOf is v when it names a release (a semantic version that is not a
+// pseudo-version of an untagged commit, nor a dirty or snapshot build), else
+// scaffold.DefaultRegenVersion.
+func releaseOf(v string) string {
+	if !semver.IsValid(v) || module.IsPseudoVersion(v) || strings.Contains(v, "+dirty") || strings.Contains(v, "SNAPSHOT") {
 		return scaffold.DefaultRegenVersion
 	}
 	return v

@@ -66,6 +66,7 @@ func newRootCmd(stdout, stderr io.Writer) *cobra.Command {
 		newShardCmd(g),
 		newCommitCmd(g),
 	)
+	setVersionFlag(root)
 	setupConfig(root, g)
 	return root
 }
