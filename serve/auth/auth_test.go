@@ -1,11 +1,15 @@
 package auth
 
 import (
+	"bytes"
+	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -152,8 +156,8 @@ func TestMiddleware(t *testing.T) {
 }
 
 // The tokens file is re-read when it changes: a new token works and a
-// removed one stops working without a restart; a broken file keeps the
-// previous tokens.
+// removed one stops working without a restart; a broken file accepts no
+// token at all.
 func TestMiddlewareReload(t *testing.T) {
 	file := filepath.Join(t.TempDir(), "tokens")
 	AppendToken(file, "old", "")
@@ -178,12 +182,120 @@ func TestMiddlewareReload(t *testing.T) {
 	os.WriteFile(file, []byte("not a hash\n"), 0o600)
 	os.Chtimes(file, now().Add(2*time.Minute), now().Add(2*time.Minute))
 	clock.Add(int64(2 * time.Second))
-	if status("new") != 200 || m.Tokens().Len() != 1 {
-		t.Error("a broken tokens file dropped the loaded tokens")
+	if status("new") != 503 || m.Tokens() != nil {
+		t.Error("a broken tokens file kept the tokens it had")
 	}
 	if _, err := New(Options{File: filepath.Join(t.TempDir(), "missing")}); err == nil {
 		t.Error("missing tokens file accepted")
 	}
+}
+
+// Regression (issue 10, item 2): deleting the tokens file kept the old
+// tokens valid until a restart.
+func TestMissingTokensFileDenies(t *testing.T) {
+	dir := t.TempDir()
+	file := filepath.Join(dir, "tokens")
+	AppendToken(file, "good", "ci")
+	var clock atomic.Int64
+	clock.Store(time.Date(2026, 11, 5, 0, 0, 0, 0, time.UTC).UnixNano())
+	now := func() time.Time { return time.Unix(0, clock.Load()) }
+	var logs lockedBuffer
+	m, err := New(Options{File: file, Now: now, Logger: slog.New(slog.NewTextHandler(&logs, nil))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := httptest.NewServer(m.Wrap(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.Write([]byte("ok")) })))
+	t.Cleanup(ts.Close)
+	do := func(path, auth string) (int, string) {
+		r := get(t, "GET", ts.URL+path, auth)
+		defer r.Body.Close()
+		b, _ := io.ReadAll(r.Body)
+		return r.StatusCode, string(b)
+	}
+	if code, _ := do("/v1/x", "Bearer good"); code != 200 {
+		t.Fatalf("before: %d", code)
+	}
+	for name, breakIt := range map[string]func(){
+		"deleted":    func() { os.Remove(file) },
+		"unreadable": func() { os.Remove(file); os.Mkdir(file, 0o700) }, // a folder cannot be read as a file
+	} {
+		breakIt()
+		clock.Add(int64(2 * time.Second))
+		if code, body := do("/v1/x", "Bearer good"); code != http.StatusServiceUnavailable || body != UnavailableBody {
+			t.Errorf("tokens file %s: %d %q, want 503", name, code, body)
+		}
+		if code, _ := do("/v1/x", ""); code != http.StatusServiceUnavailable {
+			t.Errorf("tokens file %s, no token: %d, want 503", name, code)
+		}
+		if code, _ := do("/.well-known/terraform.json", ""); code != 200 {
+			t.Errorf("tokens file %s: discovery %d, want 200", name, code)
+		}
+		if !strings.Contains(logs.String(), "tokens file unavailable") {
+			t.Errorf("tokens file %s: no log line; log:\n%s", name, logs.String())
+		}
+		// Back: tokens work again, old ones only if listed.
+		os.RemoveAll(file)
+		AppendToken(file, "other", "")
+		clock.Add(int64(2 * time.Second))
+		if code, _ := do("/v1/x", "Bearer other"); code != 200 {
+			t.Errorf("after the file came back (%s): %d", name, code)
+		}
+		if code, _ := do("/v1/x", "Bearer good"); code != 401 {
+			t.Errorf("a token not in the new file (%s): %d, want 401", name, code)
+		}
+		os.Remove(file)
+		AppendToken(file, "good", "ci")
+		clock.Add(int64(2 * time.Second))
+		logs.Reset()
+	}
+}
+
+// The same content written to a new file (an editor's save, mv) with the
+// same size and time is still re-read: identity counts too.
+func TestReplacedTokensFileIsReread(t *testing.T) {
+	dir := t.TempDir()
+	file := filepath.Join(dir, "tokens")
+	os.WriteFile(file, []byte(HashToken("aaaa")+"\n"), 0o600)
+	var clock atomic.Int64
+	clock.Store(time.Date(2026, 11, 5, 0, 0, 0, 0, time.UTC).UnixNano())
+	m, err := New(Options{File: file, Now: func() time.Time { return time.Unix(0, clock.Load()) }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	fi, _ := os.Stat(file)
+	other := filepath.Join(dir, "new")
+	os.WriteFile(other, []byte(HashToken("bbbb")+"\n"), 0o600) // same size
+	os.Chtimes(other, fi.ModTime(), fi.ModTime())
+	os.Rename(other, file)
+	clock.Add(int64(2 * time.Second))
+	r := httptest.NewRequest("GET", "/v1/x", nil)
+	r.Header.Set("Authorization", "Bearer bbbb")
+	if d := m.Authorize(r); !d.Allowed {
+		t.Errorf("replaced file not re-read: %+v", d)
+	}
+}
+
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
+
+func (l *lockedBuffer) Reset() {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.b.Reset()
 }
 
 func FuzzParseTokens(f *testing.F) {

@@ -8,7 +8,11 @@
 // (`regen token new --tokens FILE --name ci` makes a token and appends its
 // hash; `regen token hash` prints the line for an existing token). A
 // presented token is hashed and looked up. The file is re-read when it
-// changes, so tokens are added and revoked without a restart.
+// changes, so tokens are added and revoked without a restart. A tokens
+// file that disappears, cannot be read or no longer parses accepts no
+// token: every request but the public ones gets 503 (and the change is
+// logged as an error) until a readable file is back. Middleware.Authorize
+// is the one function deciding whether a request may be answered.
 //
 // Without an accepted token the answer is 401 with
 // "WWW-Authenticate: Bearer realm=\"regen\"" (plus error="invalid_token"

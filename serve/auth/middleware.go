@@ -25,10 +25,12 @@ const reloadEvery = time.Second
 // Options configure a Middleware.
 type Options struct {
 	// File is the tokens file (see ParseTokens). It is read by New and
-	// re-read when its size or modification time changes (checked at most
-	// once a second), so tokens can be added and revoked without a
-	// restart; a file that no longer parses keeps the previous tokens (and
-	// logs an error).
+	// re-read when its size, modification time or identity changes
+	// (checked at most once a second), so tokens can be added and revoked
+	// without a restart. While the file is missing, unreadable or does not
+	// parse, no token is accepted: requests that need one are refused
+	// with 503 (and an error is logged) until a readable file is back —
+	// the tokens of a deleted or broken file are never remembered.
 	File string
 	// Realm names the registry in the WWW-Authenticate challenge
 	// (default DefaultRealm).
@@ -49,17 +51,21 @@ type Options struct {
 // credentials.
 func PublicPath(urlPath string) bool { return urlPath == "/.well-known/terraform.json" }
 
+// UnavailableBody is the body of the 503 answer given while the tokens
+// file cannot be read.
+const UnavailableBody = `{"errors":["503 Service Unavailable: the registry's tokens cannot be read"]}` + "\n"
+
 // Middleware requires a bearer token on every request but the public
 // ones.
 type Middleware struct {
-	o      Options
-	log    *slog.Logger
+	o   Options
+	log *slog.Logger
+	// tokens are the accepted tokens; nil while the file cannot be read.
 	tokens atomic.Pointer[Tokens]
 
 	mu        sync.Mutex // serialises reloads
 	checked   atomic.Int64
-	size      int64
-	modTime   time.Time
+	loaded    os.FileInfo // the file the tokens came from; nil after a failure
 	challenge string
 }
 
@@ -90,16 +96,18 @@ func New(o Options) (*Middleware, error) {
 		return nil, err
 	}
 	m.tokens.Store(t)
-	m.size, m.modTime = fi.Size(), fi.ModTime()
+	m.loaded = fi
 	m.checked.Store(o.Now().UnixNano())
 	return m, nil
 }
 
-// Tokens returns the tokens currently accepted.
+// Tokens returns the tokens currently accepted; nil while the tokens file
+// cannot be read (no token is accepted then).
 func (m *Middleware) Tokens() *Tokens { return m.tokens.Load() }
 
 // reload re-reads the tokens file when it changed, at most once per
-// reloadEvery.
+// reloadEvery. A file that is gone, unreadable or broken drops every
+// token.
 func (m *Middleware) reload() {
 	now := m.o.Now().UnixNano()
 	last := m.checked.Load()
@@ -109,21 +117,65 @@ func (m *Middleware) reload() {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	fi, err := os.Stat(m.o.File)
-	if err != nil {
-		m.log.Error("checking tokens file; keeping the tokens loaded", "file", m.o.File, "err", err)
+	if err == nil && m.loaded != nil && sameFile(fi, m.loaded) {
 		return
 	}
-	if fi.Size() == m.size && fi.ModTime().Equal(m.modTime) {
-		return
+	var t *Tokens
+	if err == nil {
+		t, err = LoadTokens(m.o.File)
 	}
-	t, err := LoadTokens(m.o.File)
 	if err != nil {
-		m.log.Error("reloading tokens file; keeping the tokens loaded", "err", err)
+		if m.loaded != nil {
+			m.log.Error("tokens file unavailable: refusing every request that needs a token until it is back", "file", m.o.File, "err", err)
+		}
+		m.tokens.Store(nil)
+		m.loaded = nil
 		return
 	}
 	m.tokens.Store(t)
-	m.size, m.modTime = fi.Size(), fi.ModTime()
-	m.log.Info("tokens reloaded", "file", m.o.File, "tokens", t.Len())
+	m.loaded = fi
+	m.log.Info("tokens loaded", "file", m.o.File, "tokens", t.Len())
+}
+
+// sameFile reports whether a and b describe the same, unchanged file.
+func sameFile(a, b os.FileInfo) bool {
+	return os.SameFile(a, b) && a.Size() == b.Size() && a.ModTime().Equal(b.ModTime())
+}
+
+// Decision is what Authorize decided about a request.
+type Decision struct {
+	// Allowed: the request may be answered.
+	Allowed bool
+	// Token: a valid token was presented (the answer must then be marked
+	// private); TokenName is its name in the tokens file.
+	Token     bool
+	TokenName string
+	// Status is the refusal's status when not Allowed: 401 (no or unknown
+	// token) or 503 (the tokens file cannot be read).
+	Status int
+	// Presented: an Authorization: Bearer token was given.
+	Presented bool
+}
+
+// Authorize decides whether r may be answered: the one place that does.
+// CORS preflights and public paths pass without a token; other requests
+// need a bearer token the tokens file lists.
+func (m *Middleware) Authorize(r *http.Request) Decision {
+	if r.Method == http.MethodOptions || m.o.Public(r.URL.Path) {
+		return Decision{Allowed: true}
+	}
+	m.reload()
+	tok, presented := bearer(r.Header.Get("Authorization"))
+	tokens := m.tokens.Load()
+	if tokens == nil {
+		return Decision{Status: http.StatusServiceUnavailable, Presented: presented}
+	}
+	if presented {
+		if name, ok := tokens.Lookup(tok); ok {
+			return Decision{Allowed: true, Token: true, TokenName: name, Presented: true}
+		}
+	}
+	return Decision{Status: http.StatusUnauthorized, Presented: presented}
 }
 
 // bearer returns the token of an "Authorization: Bearer <token>" header.
@@ -136,41 +188,45 @@ func bearer(h string) (string, bool) {
 	return tok, tok != ""
 }
 
-// Wrap returns next behind the token check. CORS preflights (OPTIONS) and
-// public paths pass without a token. Other requests without an accepted
-// token get 401 with a WWW-Authenticate: Bearer challenge and
-// UnauthorizedBody. Authorized answers are marked private (Cache-Control
+// Wrap returns next behind the token check (Authorize). Requests without
+// an accepted token get 401 with a WWW-Authenticate: Bearer challenge and
+// UnauthorizedBody; while the tokens file cannot be read, 503 with
+// UnavailableBody. Authorized answers are marked private (Cache-Control
 // "public" becomes "private", and Vary: Authorization is added) so that
 // shared caches do not hand them to others.
 func (m *Middleware) Wrap(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.Method == http.MethodOptions || m.o.Public(r.URL.Path) {
+		d := m.Authorize(r)
+		switch {
+		case d.Allowed && d.Token:
+			next.ServeHTTP(&privateWriter{ResponseWriter: w}, r)
+			return
+		case d.Allowed:
 			next.ServeHTTP(w, r)
 			return
 		}
-		m.reload()
-		tok, ok := bearer(r.Header.Get("Authorization"))
-		if ok {
-			if _, ok = m.tokens.Load().Lookup(tok); ok {
-				next.ServeHTTP(&privateWriter{ResponseWriter: w}, r)
-				return
-			}
-		}
-		challenge := m.challenge
-		if tok != "" {
-			challenge += `, error="invalid_token"`
-		}
-		m.log.LogAttrs(r.Context(), slog.LevelDebug, "refused", slog.String("path", r.URL.Path), slog.Bool("token_given", tok != ""))
 		hdr := w.Header()
-		hdr.Set("WWW-Authenticate", challenge)
+		body := UnauthorizedBody
+		if d.Status == http.StatusServiceUnavailable {
+			m.log.LogAttrs(r.Context(), slog.LevelDebug, "refused: tokens file unavailable", slog.String("path", r.URL.Path), slog.String("file", m.o.File))
+			body = UnavailableBody
+			hdr.Set("Retry-After", "10")
+		} else {
+			challenge := m.challenge
+			if d.Presented {
+				challenge += `, error="invalid_token"`
+			}
+			m.log.LogAttrs(r.Context(), slog.LevelDebug, "refused", slog.String("path", r.URL.Path), slog.Bool("token_given", d.Presented))
+			hdr.Set("WWW-Authenticate", challenge)
+			hdr.Set("Access-Control-Expose-Headers", "WWW-Authenticate")
+		}
 		hdr.Set("Content-Type", "application/json")
 		hdr.Set("Cache-Control", "no-store")
 		hdr.Set("Access-Control-Allow-Origin", "*")
-		hdr.Set("Access-Control-Expose-Headers", "WWW-Authenticate")
-		hdr.Set("Content-Length", strconv.Itoa(len(UnauthorizedBody)))
-		w.WriteHeader(http.StatusUnauthorized)
+		hdr.Set("Content-Length", strconv.Itoa(len(body)))
+		w.WriteHeader(d.Status)
 		if r.Method != http.MethodHead {
-			_, _ = w.Write([]byte(UnauthorizedBody))
+			_, _ = w.Write([]byte(body))
 		}
 	})
 }
