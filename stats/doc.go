@@ -10,6 +10,9 @@
 // A download is a GET of /v1/modules/<ns>/<name>/<system>/<version>/download
 // (or a provider's …/<version>/download/<os>/<arch>) answered 200 or 204;
 // it counts towards "module/<ns>/<name>/<system>" (lower-cased) on its UTC
-// day. The counters hold no addresses, tokens or user agents: only
-// per-entry, per-day totals.
+// day — once per client, download URL and day (Dedup), so one client
+// cannot make a figure grow by asking again. The counters hold no
+// addresses, tokens or user agents: only per-entry, per-day totals; the
+// (client, URL) pairs of the last two days live in memory as hashes, up
+// to a bound.
 package stats

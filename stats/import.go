@@ -43,6 +43,9 @@ type ImportOptions struct {
 	// Logger receives a warning per file with unreadable lines. Nil logs
 	// nothing.
 	Logger *slog.Logger
+	// MaxPairsPerDay bounds the (client, download) pairs remembered per
+	// day (0: DefaultMaxPairsPerDay); see Dedup.
+	MaxPairsPerDay int
 }
 
 // FileResult is what Import did with one log file.
@@ -51,7 +54,10 @@ type FileResult struct {
 	SHA256    string `json:"sha256"`
 	Requests  int64  `json:"requests"`
 	Downloads int64  `json:"downloads"`
-	BadLines  int    `json:"bad_lines,omitempty"`
+	// Repeats counts downloads not counted because the same client had
+	// already downloaded the same URL that day (see Dedup).
+	Repeats  int64 `json:"repeats,omitempty"`
+	BadLines int   `json:"bad_lines,omitempty"`
 	// Skipped is set when the same content was imported before.
 	Skipped bool `json:"skipped,omitempty"`
 }
@@ -86,11 +92,12 @@ func Import(ctx context.Context, s *Store, files []string, o ImportOptions) ([]F
 		counts Counts
 	}
 	var all []parsed
+	dedup := NewDedup(o.MaxPairsPerDay)
 	for _, name := range files {
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		res, counts, err := readLog(name, o)
+		res, counts, err := readLog(name, o, dedup)
 		if err != nil {
 			return nil, err
 		}
@@ -138,8 +145,9 @@ func Import(ctx context.Context, s *Store, files []string, o ImportOptions) ([]F
 	return results, nil
 }
 
-// readLog hashes and parses one log file.
-func readLog(name string, o ImportOptions) (FileResult, Counts, error) {
+// readLog hashes and parses one log file, counting each client's download
+// of a URL once a day (dedup).
+func readLog(name string, o ImportOptions, dedup *Dedup) (FileResult, Counts, error) {
 	res := FileResult{File: name}
 	f, err := os.Open(name)
 	if err != nil {
@@ -178,7 +186,16 @@ func readLog(name string, o ImportOptions) (FileResult, Counts, error) {
 			}
 		}
 		if entry, ok := DownloadEntry(p); ok {
-			counts.Add(entry, req.Time.UTC().Format(time.DateOnly), 1)
+			day := req.Time.UTC().Format(time.DateOnly)
+			client := ""
+			if req.Client != "" {
+				client = ClientOf(req.Client)
+			}
+			if !dedup.First(day, client, p) {
+				res.Repeats++
+				return nil
+			}
+			counts.Add(entry, day, 1)
 			res.Downloads++
 		}
 		return nil

@@ -42,6 +42,9 @@ type Request struct {
 	// without query.
 	Path   string
 	Status int
+	// Client is the client's address ("" when the log does not say): the
+	// Logpush field ClientIP, the S3 log's remote IP, CloudFront's c-ip.
+	Client string
 }
 
 // LineError is a log line that could not be read.
@@ -116,6 +119,7 @@ type cfLine struct {
 	ClientRequestPath   string          `json:"ClientRequestPath"`
 	EdgeResponseStatus  int             `json:"EdgeResponseStatus"`
 	EdgeStartTimestamp  json.RawMessage `json:"EdgeStartTimestamp"`
+	ClientIP            string          `json:"ClientIP"`
 }
 
 func parseCloudflare(lr *lineReader, emit func(Request) error) error {
@@ -147,7 +151,7 @@ func parseCloudflare(lr *lineReader, emit func(Request) error) error {
 			lr.fail(errors.New("ClientRequestMethod or EdgeResponseStatus missing"))
 			continue
 		}
-		if err := emit(Request{Time: t, Method: l.ClientRequestMethod, Path: p, Status: l.EdgeResponseStatus}); err != nil {
+		if err := emit(Request{Time: t, Method: l.ClientRequestMethod, Path: p, Status: l.EdgeResponseStatus, Client: l.ClientIP}); err != nil {
 			return err
 		}
 	}
@@ -226,6 +230,7 @@ func s3Fields(line string) ([]string, error) {
 // S3 access log field positions.
 const (
 	s3Time      = 2
+	s3RemoteIP  = 3
 	s3Operation = 6
 	s3Key       = 7
 	s3Status    = 9
@@ -272,7 +277,7 @@ func parseS3(lr *lineReader, emit func(Request) error) error {
 			lr.fail(fmt.Errorf("key: %w", err))
 			continue
 		}
-		if err := emit(Request{Time: t.UTC(), Method: op[1], Path: "/" + key, Status: status}); err != nil {
+		if err := emit(Request{Time: t.UTC(), Method: op[1], Path: "/" + key, Status: status, Client: dashEmpty(f[s3RemoteIP])}); err != nil {
 			return err
 		}
 	}
@@ -339,8 +344,16 @@ func parseCloudFront(lr *lineReader, emit func(Request) error) error {
 			lr.fail(fmt.Errorf("cs-uri-stem: %w", err))
 			continue
 		}
-		if err := emit(Request{Time: t, Method: get("cs-method"), Path: p, Status: status}); err != nil {
+		if err := emit(Request{Time: t, Method: get("cs-method"), Path: p, Status: status, Client: dashEmpty(get("c-ip"))}); err != nil {
 			return err
 		}
 	}
+}
+
+// dashEmpty turns a log's "-" (no value) into "".
+func dashEmpty(s string) string {
+	if s == "-" {
+		return ""
+	}
+	return s
 }

@@ -20,16 +20,24 @@ type RecorderOptions struct {
 	Now func() time.Time
 	// Logger receives flush failures. Nil logs nothing.
 	Logger *slog.Logger
+	// Client names the client of a request for Dedup (nil: ClientOf its
+	// RemoteAddr). `regen serve` names clients with a token by the token.
+	Client func(*http.Request) string
+	// MaxPairsPerDay bounds the (client, download) pairs remembered per
+	// day (0: DefaultMaxPairsPerDay).
+	MaxPairsPerDay int
 }
 
 // Recorder counts the downloads `regen serve` answers and adds them to a
 // Store: Wrap is the middleware, Run flushes periodically, Flush writes
 // what is pending (call it once more after the server has shut down).
-// Counts that fail to flush stay pending for the next flush.
+// Counts that fail to flush stay pending for the next flush. A client
+// counts once per download URL per UTC day (see Dedup).
 type Recorder struct {
 	store *Store
 	o     RecorderOptions
 	log   *slog.Logger
+	dedup *Dedup
 
 	mu      sync.Mutex
 	pending Counts
@@ -47,7 +55,10 @@ func NewRecorder(store *Store, o RecorderOptions) *Recorder {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	return &Recorder{store: store, o: o, log: log, pending: Counts{}}
+	if o.Client == nil {
+		o.Client = func(r *http.Request) string { return ClientOf(r.RemoteAddr) }
+	}
+	return &Recorder{store: store, o: o, log: log, pending: Counts{}, dedup: NewDedup(o.MaxPairsPerDay)}
 }
 
 // Wrap counts every download next answers (see DownloadEntry and Counted).
@@ -66,6 +77,9 @@ func (r *Recorder) Wrap(next http.Handler) http.Handler {
 		}
 		if Counted(req.Method, status) {
 			day := r.o.Now().UTC().Format(time.DateOnly)
+			if !r.dedup.First(day, r.o.Client(req), req.URL.Path) {
+				return
+			}
 			r.mu.Lock()
 			r.pending.Add(entry, day, 1)
 			r.mu.Unlock()

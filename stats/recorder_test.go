@@ -46,7 +46,7 @@ func TestRecorderCountsDownloads(t *testing.T) {
 		status       int
 	}{
 		{"GET", "/v1/modules/acme/vpc/aws/1.0.0/download", 200},
-		{"GET", "/v1/modules/Acme/VPC/aws/1.0.0/download", 200}, // case fallback: same counter
+		{"GET", "/v1/modules/Acme/VPC/aws/1.0.0/download", 200}, // case fallback: same download, same client
 		{"HEAD", "/v1/modules/acme/vpc/aws/1.0.0/download", 200},
 		{"GET", "/v1/modules/acme/vpc/aws/9.9.9/download", 404},
 		{"GET", "/v1/modules/acme/vpc/aws/download", 302},
@@ -62,8 +62,8 @@ func TestRecorderCountsDownloads(t *testing.T) {
 			t.Errorf("%s %s: %d, want %d", c.method, c.path, resp.StatusCode, c.status)
 		}
 	}
-	if n := rec.Pending(); n != 2 {
-		t.Fatalf("pending = %d, want 2", n)
+	if n := rec.Pending(); n != 1 {
+		t.Fatalf("pending = %d, want 1", n)
 	}
 	if err := rec.Flush(ctx); err != nil {
 		t.Fatal(err)
@@ -75,7 +75,7 @@ func TestRecorderCountsDownloads(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := c.Summary("module/acme/vpc/aws", now); got.Week != 2 || got.Total != 2 {
+	if got := c.Summary("module/acme/vpc/aws", now); got.Week != 1 || got.Total != 1 {
 		t.Errorf("summary after flush: %+v", got)
 	}
 }
@@ -138,3 +138,86 @@ func TestRecorderRunFlushes(t *testing.T) {
 }
 
 func contextWithCancel() (context.Context, context.CancelFunc) { return context.WithCancel(ctx) }
+
+// Regression (issue 10, item 12): one client sending 300 GETs in a
+// fraction of a second counted 300 downloads.
+func TestRecorderCountsAClientOncePerVersionAndDay(t *testing.T) {
+	store := NewStore(t.TempDir())
+	now := time.Date(2026, 11, 5, 10, 0, 0, 0, time.UTC)
+	clock := func() time.Time { return now }
+	rec := NewRecorder(store, RecorderOptions{Now: clock})
+	ts := recorderServer(t, rec)
+	get := func() {
+		resp, err := http.Get(ts.URL + "/v1/modules/acme/vpc/aws/1.0.0/download")
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+	}
+	for range 300 {
+		get()
+	}
+	if n := rec.Pending(); n != 1 {
+		t.Fatalf("300 downloads by one client counted %d, want 1", n)
+	}
+	now = now.Add(24 * time.Hour) // the next day counts again
+	get()
+	get()
+	if n := rec.Pending(); n != 2 {
+		t.Fatalf("after a day: pending %d, want 2", n)
+	}
+}
+
+func TestRecorderClientsAndBound(t *testing.T) {
+	now := time.Date(2026, 11, 5, 10, 0, 0, 0, time.UTC)
+	rec := NewRecorder(NewStore(t.TempDir()), RecorderOptions{
+		Now:            func() time.Time { return now },
+		Client:         func(r *http.Request) string { return r.Header.Get("X-Client") },
+		MaxPairsPerDay: 3,
+	})
+	ts := recorderServer(t, rec)
+	for _, client := range []string{"a", "b", "a", "c", "d", "e", "b"} {
+		req, _ := http.NewRequest("GET", ts.URL+"/v1/modules/acme/vpc/aws/1.0.0/download", nil)
+		req.Header.Set("X-Client", client)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+	}
+	if n := rec.Pending(); n != 3 {
+		t.Errorf("pending %d, want 3 (a, b, c; d and e beyond the bound)", n)
+	}
+	if d := rec.dedup.Dropped(); d != 2 {
+		t.Errorf("dropped %d, want 2", d)
+	}
+}
+
+func TestClientOf(t *testing.T) {
+	for in, want := range map[string]string{
+		"192.0.2.7:5555":             "addr:192.0.2.7",
+		"192.0.2.7":                  "addr:192.0.2.7",
+		"[2001:db8:1:2:3:4:5:6]:443": "net:2001:db8:1:2::/64",
+		"[2001:db8:1:2:ffff::1]:1":   "net:2001:db8:1:2::/64",
+		"[::ffff:192.0.2.7]:80":      "addr:192.0.2.7",
+		"not an address":             "addr:not an address",
+		"2001:db8:1:2:3:4:5:6":       "net:2001:db8:1:2::/64",
+	} {
+		if got := ClientOf(in); got != want {
+			t.Errorf("ClientOf(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestDedupKeepsTwoDays(t *testing.T) {
+	d := NewDedup(10)
+	if !d.First("2026-11-05", "a", "/x") || d.First("2026-11-05", "a", "/X") {
+		t.Error("same client and path counted twice on a day")
+	}
+	if !d.First("2026-11-06", "a", "/x") || d.First("2026-11-05", "a", "/x") {
+		t.Error("yesterday forgotten too early, or today not new")
+	}
+	if !d.First("2026-11-07", "a", "/x") || len(d.days) != 2 {
+		t.Errorf("days kept: %d, want 2", len(d.days))
+	}
+}

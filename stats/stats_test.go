@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -303,7 +304,41 @@ func FuzzParse(f *testing.F) {
 			if e, ok := DownloadEntry(r.Path); ok && !validEntry(e) {
 				t.Fatalf("invalid entry %q from %q", e, r.Path)
 			}
+			if c := ClientOf(r.Client); r.Client != "" && !strings.HasPrefix(c, "addr:") && !strings.HasPrefix(c, "net:") {
+				t.Fatalf("client %q named %q", r.Client, c)
+			}
 			return nil
 		})
 	})
+}
+
+// Regression (issue 10, item 12), for logs: one client fetching a
+// download 300 times counts once a day; other clients count each.
+func TestImportCountsAClientOncePerVersionAndDay(t *testing.T) {
+	dir := t.TempDir()
+	var b strings.Builder
+	line := func(ip, uri, ts string) {
+		fmt.Fprintf(&b, `{"ClientIP":%q,"ClientRequestMethod":"GET","ClientRequestURI":%q,"EdgeResponseStatus":200,"EdgeStartTimestamp":%q}`+"\n", ip, uri, ts)
+	}
+	const dl = "/v1/modules/acme/vpc/aws/1.0.0/download"
+	for i := range 300 {
+		line("203.0.113.7", dl, fmt.Sprintf("2026-11-03T10:%02d:%02dZ", i/60, i%60))
+	}
+	line("203.0.113.8", dl, "2026-11-03T11:00:00Z")
+	line("2001:db8:1:2::1", dl, "2026-11-03T11:00:00Z")
+	line("2001:db8:1:2::99", dl, "2026-11-03T11:00:01Z") // same /64
+	line("203.0.113.7", "/v1/modules/acme/vpc/aws/1.1.0/download", "2026-11-03T11:00:00Z")
+	line("203.0.113.7", dl, "2026-11-04T00:00:01Z") // the next day
+	name := filepath.Join(dir, "log.ndjson")
+	if err := os.WriteFile(name, []byte(b.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	s := NewStore(filepath.Join(dir, "stats"))
+	res, err := Import(ctx, s, []string{name}, ImportOptions{Format: FormatCloudflare})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res[0].Downloads != 5 || res[0].Repeats != 300 {
+		t.Errorf("%+v, want 5 downloads (3 clients, another version, the next day) and 300 repeats", res[0])
+	}
 }

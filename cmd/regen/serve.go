@@ -169,7 +169,7 @@ func runServe(ctx context.Context, o serveOptions) error {
 	}
 	var rec *stats.Recorder
 	if o.Stats != "" {
-		rec = stats.NewRecorder(stats.NewStore(o.Stats), stats.RecorderOptions{Logger: log})
+		rec = stats.NewRecorder(stats.NewStore(o.Stats), stats.RecorderOptions{Logger: log, Client: downloadClient})
 	}
 	o.Server.Wrap = func(h http.Handler) http.Handler {
 		h = q.Wrap(h)
@@ -218,4 +218,13 @@ func serveSource(o serveOptions) (serve.Source, error) {
 		return nil, err // names the folder
 	}
 	return d, nil
+}
+
+// downloadClient names who downloads, for counting each client once per
+// version and day: the token of a private registry, else the address.
+func downloadClient(r *http.Request) string {
+	if h, ok := auth.TokenHash(r.Context()); ok {
+		return "token:" + h
+	}
+	return stats.ClientOf(r.RemoteAddr)
 }

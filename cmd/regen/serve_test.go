@@ -132,6 +132,13 @@ func TestServeTokensStatsAndQueries(t *testing.T) {
 		}
 	}
 
+	// The same client downloading the same version again counts once.
+	for range 5 {
+		if got, _ := get("/v1/modules/hashicorp/consul/aws/0.11.0/download", token); got != http.StatusOK {
+			t.Errorf("repeated download: %d", got)
+		}
+	}
+
 	status, body := get("/v1/modules/search?q=x", token)
 	var doc struct {
 		Meta    map[string]any   `json:"meta"`

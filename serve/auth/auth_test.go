@@ -2,6 +2,7 @@ package auth
 
 import (
 	"bytes"
+	"context"
 	"io"
 	"log/slog"
 	"net/http"
@@ -310,4 +311,26 @@ func FuzzParseTokens(f *testing.F) {
 			t.Fatal("empty token accepted")
 		}
 	})
+}
+
+func TestTokenHashInContext(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "tokens")
+	AppendToken(file, "good", "")
+	m, err := New(Options{File: file})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got string
+	var ok bool
+	h := m.Wrap(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { got, ok = TokenHash(r.Context()) }))
+	r := httptest.NewRequest("GET", "/v1/x", nil)
+	r.Header.Set("Authorization", "Bearer good")
+	h.ServeHTTP(httptest.NewRecorder(), r)
+	if !ok || got != HashToken("good") {
+		t.Errorf("TokenHash = %q, %v", got, ok)
+	}
+	h.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest("GET", "/.well-known/terraform.json", nil))
+	if _, ok := TokenHash(context.Background()); ok {
+		t.Error("TokenHash without a token")
+	}
 }

@@ -1,6 +1,7 @@
 package auth
 
 import (
+	"context"
 	"errors"
 	"log/slog"
 	"net/http"
@@ -199,6 +200,8 @@ func (m *Middleware) Wrap(next http.Handler) http.Handler {
 		d := m.Authorize(r)
 		switch {
 		case d.Allowed && d.Token:
+			tok, _ := bearer(r.Header.Get("Authorization"))
+			r = r.WithContext(context.WithValue(r.Context(), tokenKey{}, HashToken(tok)))
 			next.ServeHTTP(&privateWriter{ResponseWriter: w}, r)
 			return
 		case d.Allowed:
@@ -229,6 +232,16 @@ func (m *Middleware) Wrap(next http.Handler) http.Handler {
 			_, _ = w.Write([]byte(body))
 		}
 	})
+}
+
+type tokenKey struct{}
+
+// TokenHash returns the hex SHA-256 of the token a request passed Wrap
+// with (its line in the tokens file), and whether there was one: who the
+// client is, for counting downloads.
+func TokenHash(ctx context.Context) (string, bool) {
+	h, ok := ctx.Value(tokenKey{}).(string)
+	return h, ok
 }
 
 // privateWriter turns a public Cache-Control into a private one.
