@@ -4,7 +4,7 @@
 //	Discovery(opts)                                .well-known/terraform.json
 //	Provider(addr, file, keys, blacklist, opts)    v1/providers/<ns>/<type>/versions,
 //	                                               v1/providers/<ns>/<type>/<v>/download/<os>/<arch>,
-//	                                               <mirror-prefix><host>/<ns>/<type>/index.json and <v>.json
+//	                                               <mirror-prefix><host without port>/<ns>/<type>/index.json and <v>.json
 //	Module(addr, file, blacklist, opts)            v1/modules/<ns>/<name>/<system>/versions,
 //	                                               .../<v>/download and the latest-version .../download
 //

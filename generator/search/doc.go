@@ -122,8 +122,9 @@
 // {"type":"header","header":{"last_updated":…}}, then
 // {"type":"delete","deletion":{"id","deleted_at"}} records, then
 // {"type":"add","addition":{id,type,addr,version,title,description,link,
-// parent_id,last_updated,popularity}} records. Module ids are
+// parent_id,last_updated,popularity,warnings}} records. Module ids are
 // "modules/<ns>/<name>/<target>" (lower-cased), submodules add
 // "/<submodule>", providers are "providers/<ns>/<type>"; versions carry a
-// leading "v"; popularity is the download count.
+// leading "v"; popularity is the download count (a submodule has its
+// module's); titles and descriptions follow OpenTofu's (FeedItem).
 package search
