@@ -32,6 +32,9 @@ type OpenTofuMeta struct {
 
 // OpenTofuVersion is the OpenTofu docs API's
 // …/modules/<ns>/<name>/<target>/<version>/index.json document.
+// IncompatibleLicense has OpenTofu's meaning: no licence was found, or
+// one that is not allowed (the documentation is withheld); a version
+// without extracted documentation has no licence known.
 type OpenTofuVersion struct {
 	ID        string    `json:"id"`
 	Published time.Time `json:"published,omitzero"` // left out when the data has no date
@@ -130,7 +133,7 @@ func RenderOpenTofu(d *Doc, meta OpenTofuMeta) OpenTofuVersion {
 		Link:                meta.Link,
 		VCSRepository:       meta.VCSRepository,
 		Licenses:            make([]OpenTofuLicense, 0, len(d.Licenses)),
-		IncompatibleLicense: d.Withheld,
+		IncompatibleLicense: d.Withheld || len(d.Licenses) == 0,
 		Examples:            make(map[string]OpenTofuExample, len(d.Examples)),
 		Submodules:          make(map[string]OpenTofuSubmodule, len(d.Submodules)),
 	}

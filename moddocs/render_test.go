@@ -145,6 +145,12 @@ func TestRenderOpenTofuShape(t *testing.T) {
 		t.Errorf("licences: %+v", v.Licenses)
 	}
 
+	// No licence known (nothing found, or no documentation extracted):
+	// incompatible, as OpenTofu's registry says of a licence-less version.
+	if e := RenderOpenTofu(&Doc{}, OpenTofuMeta{}); !e.IncompatibleLicense || e.Licenses == nil {
+		t.Errorf("version without licence: incompatible_license %v, licenses %v", e.IncompatibleLicense, e.Licenses)
+	}
+
 	w := RenderOpenTofu(extractDir(t, "testdata/src/proprietary"), OpenTofuMeta{})
 	if !w.IncompatibleLicense || len(w.Variables) != 0 || !w.Readme || w.EditLink != "" {
 		t.Errorf("withheld version: %+v", w)
