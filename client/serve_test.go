@@ -202,7 +202,9 @@ func TestClientAgainstRegenServe(t *testing.T) {
 	if err != nil || pkg == nil || !strings.HasSuffix(pkg.DownloadURL, "linux_amd64.zip") {
 		t.Errorf("provider download: %+v %v", pkg, err)
 	}
-	host := strings.TrimPrefix(s.srv.URL, "http://")
+	// The mirror is keyed by the registry's host without its port: clients
+	// refuse a mirror host with one (generator.Options.MirrorHost).
+	host, _, _ := strings.Cut(strings.TrimPrefix(s.srv.URL, "http://"), ":")
 	mv, err := c.MirrorVersions(ctx, host, paddr)
 	if err != nil || len(mv) == 0 {
 		t.Errorf("mirror versions: %v %v", mv, err)
