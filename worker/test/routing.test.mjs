@@ -219,7 +219,7 @@ describe("errors and hidden files", () => {
   });
 
   test("nothing starting with a dot is served, except .well-known", async () => {
-    for (const p of ["/.regen/keep", "/.regen/manifest.ndjson", "/v1/.hidden", "/.REGEN/keep", "/v1/%2E%2E%2F.regen/keep", "/v1/..%2f.regen%2fkeep", "/%2eregen/keep", "/v1/modules/%00", "/v1\\modules", "/v1/%ff"]) {
+    for (const p of ["/.regen/keep", "/.regen/manifest.ndjson", "/.regen/state-0123456789abcdef0123456789abcdef/manifest.ndjson.gz", "/v1/.hidden", "/.REGEN/keep", "/v1/%2E%2E%2F.regen/keep", "/v1/..%2f.regen%2fkeep", "/%2eregen/keep", "/v1/modules/%00", "/v1\\modules", "/v1/%ff"]) {
       assertNotFound(await req(p));
     }
     assert.equal((await req("/.well-known/terraform.json")).res.status, 200);
