@@ -86,6 +86,15 @@ func checkPath(v string) (string, error) {
 	return v, nil
 }
 
+// checkBool accepts true or false.
+func checkBool(v string) (string, error) {
+	switch v {
+	case "true", "false":
+		return v, nil
+	}
+	return "", fmt.Errorf("%q: want true or false", v)
+}
+
 // checkMirrorPrefix accepts a relative folder made of safe segments.
 func checkMirrorPrefix(v string) (string, error) {
 	p := strings.Trim(v, "/")

@@ -34,6 +34,9 @@ type Config struct {
 	// Licenses is the SPDX allowlist deciding which modules' documentation
 	// is republished; nil leaves the built-in list.
 	Licenses []string
+	// ModuleArchives is "true" for archive mode (regen build
+	// --module-archives), "false" or "" otherwise.
+	ModuleArchives string
 
 	GitHub     GitHub
 	Upload     Upload

@@ -23,7 +23,7 @@ func TestBadConfigs(t *testing.T) {
 		{"unknown key", "host: r.example.com\ndata_dir: x\n",
 			`regen.yaml:2: data_dir: unknown key (did you mean data?)`},
 		{"unknown far key", "colour: blue\n",
-			`regen.yaml:1: colour: unknown key (known keys: host, base_url, data, out, jobs, mirror_prefix, access, licenses, github, upload, cloudflare)`},
+			`regen.yaml:1: colour: unknown key (known keys: host, base_url, data, out, jobs, mirror_prefix, access, licenses, module_archives, github, upload, cloudflare)`},
 		{"unknown nested key", "github:\n  uri: https://github.com\n",
 			`regen.yaml:2: github.uri: unknown key (did you mean github.url?)`},
 		{"unknown nested far key", "upload:\n  bucket: b\n",

@@ -57,6 +57,8 @@ var keyDefs = []keyDef{
 		str: func(c *Config) *string { return &c.Access }, check: checkAccess},
 	{name: "licenses", kind: kindList, doc: "SPDX licence allowlist for republishing module documentation", def: "built-in list",
 		list: func(c *Config) *[]string { return &c.Licenses }, check: checkLicense},
+	{name: "module_archives", doc: "archive mode: modules download packages the registry serves instead of git (true or false)", def: "false",
+		str: func(c *Config) *string { return &c.ModuleArchives }, check: checkBool},
 	{name: "github.url", doc: "GitHub web, feed, download and git base URL", def: DefaultGitHubURL,
 		str: func(c *Config) *string { return &c.GitHub.URL }, check: checkGitURL},
 	{name: "github.api_url", doc: "GitHub REST API base URL", def: DefaultGitHubAPIURL,

@@ -18,6 +18,20 @@ type File struct {
 	// sum is Body's sha256 when the generator computed it more cheaply
 	// than hashing Body (see downloadTemplate); nil otherwise.
 	sum *[sha256.Size]byte
+	// src, when set, is a file on disk holding the content (Body is nil):
+	// a module package, too large to hold in memory; size is its length.
+	src  string
+	size int64
+}
+
+// Source returns the file on disk that holds the content of a file made
+// by DiskFile, "" for a file whose content is Body.
+func (f File) Source() string { return f.src }
+
+// DiskFile returns a File whose content is the file src on disk, of the
+// given sha256 and size (a module package in the archive store).
+func DiskFile(path, src string, sum [sha256.Size]byte, size int64, class manifest.Class) File {
+	return File{Path: path, Class: class, sum: &sum, src: src, size: size}
 }
 
 // SHA256 returns the sha256 of Body.
@@ -28,6 +42,14 @@ func (f File) SHA256() [sha256.Size]byte {
 	return sha256.Sum256(f.Body)
 }
 
+// Size returns the content's length.
+func (f File) Size() int64 {
+	if f.src != "" {
+		return f.size
+	}
+	return int64(len(f.Body))
+}
+
 // Manifest returns the file's manifest record (sha256, size, content type,
 // class).
 func (f File) Manifest() manifest.File {
@@ -35,7 +57,7 @@ func (f File) Manifest() manifest.File {
 	return manifest.File{
 		Path:   f.Path,
 		SHA256: hex.EncodeToString(sum[:]),
-		Size:   int64(len(f.Body)),
+		Size:   f.Size(),
 		Type:   manifest.ContentType(f.Path),
 		Class:  f.Class,
 	}

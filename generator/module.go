@@ -3,6 +3,8 @@ package generator
 import (
 	"bytes"
 	"cmp"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"net/url"
 	"strings"
@@ -28,10 +30,68 @@ func Module(addr regdata.ModuleAddr, f *regdata.ModuleFile, bl *regdata.Blacklis
 // version downloads newest first, then the versions document, then the
 // latest-version download) and stops at the first error yield returns.
 func EachModuleFile(addr regdata.ModuleAddr, f *regdata.ModuleFile, bl *regdata.Blacklist, opts Options, yield func(File) error) ([]regdata.Dropped, error) {
+	return EachModuleFileWithPackages(addr, f, bl, opts, nil, yield)
+}
+
+// ModulePackage is a version's package in archive mode: a .tar.gz on disk
+// (in the archive store) named by its sha256.
+type ModulePackage struct {
+	SHA256 [sha256.Size]byte
+	Size   int64
+	// Src is the package's file on disk.
+	Src string
+}
+
+// PackagePath is a module package's path in the tree:
+// archives/<ns>/<name>/<system>/<sha256>.tar.gz. Packages are kept per
+// module (identical ones are stored once in the archive store) so that
+// each belongs to exactly one entry of the build manifest.
+func PackagePath(addr regdata.ModuleAddr, sum [sha256.Size]byte) string {
+	return manifest.PackagePrefix + addr.APIPath() + "/" + hex.EncodeToString(sum[:]) + ".tar.gz"
+}
+
+// PackageLocation is the download location of a package: a path on the
+// registry's own host, which Terraform and OpenTofu resolve against the
+// download URL and unpack by its .tar.gz extension.
+func PackageLocation(addr regdata.ModuleAddr, sum [sha256.Size]byte) string {
+	return "/" + PackagePath(addr, sum)
+}
+
+// EachModuleFileWithPackages is EachModuleFile in archive mode: a version
+// for which pkg returns a package downloads it from the registry
+// (PackageLocation) instead of git, and each package is yielded once, as a
+// ClassPackage file, before the download documents. pkg may be nil (no
+// archive mode); a version without a package keeps its git download.
+func EachModuleFileWithPackages(addr regdata.ModuleAddr, f *regdata.ModuleFile, bl *regdata.Blacklist, opts Options, pkg func(regdata.ModuleVersion) (ModulePackage, bool), yield func(File) error) ([]regdata.Dropped, error) {
 	if err := checkSegments(label("module"), "namespace", addr.Namespace, "name", addr.Name, "system", addr.System); err != nil {
 		return nil, err
 	}
 	pub, dropped := regdata.PublishedModuleVersions(addr, f, bl)
+	location := func(v regdata.ModuleVersion) string { return ModuleLocation(addr, f.Repository, v, opts) }
+	if pkg != nil {
+		locs := map[string]string{}
+		seen := map[[sha256.Size]byte]bool{}
+		for _, p := range pub {
+			mp, ok := pkg(p.Entry)
+			if !ok {
+				continue
+			}
+			locs[p.Entry.Version] = PackageLocation(addr, mp.SHA256)
+			if seen[mp.SHA256] {
+				continue
+			}
+			seen[mp.SHA256] = true
+			if err := yield(DiskFile(PackagePath(addr, mp.SHA256), mp.Src, mp.SHA256, mp.Size, manifest.ClassPackage)); err != nil {
+				return dropped, err
+			}
+		}
+		location = func(v regdata.ModuleVersion) string {
+			if l, ok := locs[v.Version]; ok {
+				return l
+			}
+			return ModuleLocation(addr, f.Repository, v, opts)
+		}
+	}
 	versions := make([]moduleVersion, 0, len(pub))
 	latest := -1
 	var buf []byte
@@ -40,7 +100,7 @@ func EachModuleFile(addr regdata.ModuleAddr, f *regdata.ModuleFile, bl *regdata.
 			return dropped, fmt.Errorf("version %q: normalised %q cannot be used in an API path", p.Entry.Version, p.Version)
 		}
 		versions = append(versions, moduleVersion{Version: p.Version})
-		buf = appendModuleDownload(buf[:0], ModuleLocation(addr, f.Repository, p.Entry, opts), "")
+		buf = appendModuleDownload(buf[:0], location(p.Entry), "")
 		if err := yield(File{Path: ModuleDownloadPath(addr, p.Version), Body: buf, Class: manifest.ClassLeaf}); err != nil {
 			return dropped, err
 		}
@@ -58,7 +118,7 @@ func EachModuleFile(addr regdata.ModuleAddr, f *regdata.ModuleFile, bl *regdata.
 		latest = 0 // only pre-releases: the newest of them
 	}
 	p := pub[latest]
-	buf = appendModuleDownload(buf[:0], ModuleLocation(addr, f.Repository, p.Entry, opts), p.Version)
+	buf = appendModuleDownload(buf[:0], location(p.Entry), p.Version)
 	if err := yield(File{Path: ModuleLatestPath(addr), Body: buf, Class: manifest.ClassIndex}); err != nil {
 		return dropped, err
 	}

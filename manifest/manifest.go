@@ -24,6 +24,10 @@ const DirIndex = "index.json"
 type Class string
 
 const (
+	// ClassPackage is a module package (archive mode), a content-addressed
+	// .tar.gz under PackagePrefix: immutable, and published before the
+	// download documents that point at it.
+	ClassPackage Class = "package"
 	// ClassLeaf is a per-version document (a provider download document, a
 	// module version download, a mirror <version>.json, a module version
 	// detail). Once published its content never changes.
@@ -40,7 +44,13 @@ const (
 )
 
 // Order is the publishing order of classes: leaves first, discovery last.
-var Order = []Class{ClassLeaf, ClassIndex, ClassListing, ClassDiscovery}
+var Order = []Class{ClassPackage, ClassLeaf, ClassIndex, ClassListing, ClassDiscovery}
+
+// PackagePrefix is the tree folder of module packages (archive mode).
+const PackagePrefix = "archives/"
+
+// IsPackage reports whether a tree path is a module package.
+func IsPackage(p string) bool { return strings.HasPrefix(p, PackagePrefix) && strings.HasSuffix(p, ".tar.gz") }
 
 // Header is the first line of a manifest.
 type Header struct {

@@ -15,6 +15,8 @@ const (
 	// cacheShort is for everything that changes when a version is added:
 	// versions, mirror indexes, discovery, listings, search and docs indexes.
 	cacheShort = "public, max-age=60"
+	// cachePackage is for module packages, named by their sha256.
+	cachePackage = "public, max-age=31536000, immutable"
 	// cacheNone is for error answers.
 	cacheNone = "no-store"
 )
@@ -24,8 +26,11 @@ const (
 // downloads and details, mirror <version>.json), a minute for everything
 // else.
 func DefaultCacheControl(name string) string {
-	if classify(name) == manifest.ClassLeaf {
+	switch classify(name) {
+	case manifest.ClassLeaf:
 		return cacheLeaf
+	case manifest.ClassPackage:
+		return cachePackage
 	}
 	return cacheShort
 }
@@ -36,6 +41,9 @@ func classify(name string) manifest.Class {
 	segs := strings.Split(name, "/")
 	if segs[0] == ".well-known" {
 		return manifest.ClassDiscovery
+	}
+	if manifest.IsPackage(name) {
+		return manifest.ClassPackage
 	}
 	if len(segs) >= 2 && segs[0] == "v1" {
 		switch {

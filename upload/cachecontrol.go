@@ -12,12 +12,15 @@ type CachePolicy struct {
 	// Short is for everything that changes when a version is added:
 	// `versions`, mirror index.json, listings, search, discovery.
 	Short string
+	// Package is for module packages, named by their sha256: their bytes
+	// never change, so caches may keep them for good.
+	Package string
 }
 
 // DefaultCachePolicy matches what `regen serve` sends: a day for leaves,
 // a minute for the rest.
 func DefaultCachePolicy() CachePolicy {
-	return CachePolicy{Leaf: "public, max-age=86400", Short: "public, max-age=60"}
+	return CachePolicy{Leaf: "public, max-age=86400", Short: "public, max-age=60", Package: "public, max-age=31536000, immutable"}
 }
 
 // internalCacheControl is for regen's own objects under .regen/.
@@ -25,8 +28,11 @@ const internalCacheControl = "no-store"
 
 // For returns the Cache-Control value for class c.
 func (p CachePolicy) For(c manifest.Class) string {
-	if c == manifest.ClassLeaf {
+	switch c {
+	case manifest.ClassLeaf:
 		return p.Leaf
+	case manifest.ClassPackage:
+		return p.Package
 	}
 	return p.Short
 }
@@ -38,6 +44,9 @@ func (p CachePolicy) withDefaults() CachePolicy {
 	}
 	if p.Short == "" {
 		p.Short = d.Short
+	}
+	if p.Package == "" {
+		p.Package = d.Package
 	}
 	return p
 }

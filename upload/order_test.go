@@ -107,8 +107,9 @@ func TestPublishOrder(t *testing.T) {
 		}
 		return 0, false
 	}
-	// phase numbers: puts of class c → c; deletes of class c → 4 + (3 - c);
-	// then the manifest (8) and its checksum (9).
+	// phase numbers: puts of class c → c; deletes of class c → n + (n-1 - c);
+	// then the manifest (2n) and its checksum (2n+1), n classes.
+	n := len(manifest.Order)
 	phase := func(e event) (int, bool) {
 		key := strings.TrimPrefix(e.key, base+"/")
 		if e.kind == "purge" && cur[key].Path == "" && old[key].Path == "" {
@@ -116,9 +117,9 @@ func TestPublishOrder(t *testing.T) {
 		}
 		switch {
 		case strings.HasPrefix(key, upload.StateDirPrefix) && strings.HasSuffix(key, "/"+upload.ManifestName):
-			return 8, true
+			return 2 * n, true
 		case strings.HasPrefix(key, upload.StateDirPrefix) && strings.HasSuffix(key, "/"+upload.ManifestSumName):
-			return 9, true
+			return 2*n + 1, true
 		case strings.HasPrefix(key, upload.StateDirPrefix) && strings.Contains(key, "/"+upload.JournalDir):
 			return 0, false
 		}
@@ -129,7 +130,7 @@ func TestPublishOrder(t *testing.T) {
 		_, inBuild := cur[key]
 		switch {
 		case e.kind == "delete" || e.kind == "delete-done" || e.kind == "purge" && !inBuild:
-			return 4 + (3 - c), true
+			return n + (n - 1 - c), true
 		}
 		return c, true
 	}
@@ -178,7 +179,8 @@ func TestPublishOrder(t *testing.T) {
 			}
 		}
 	}
-	for _, p := range []int{0, 1, 2, 4 + 3 - 1, 4 + 3 - 0, 8, 9} {
+	leaf, index := rank[manifest.ClassLeaf], rank[manifest.ClassIndex]
+	for _, p := range []int{leaf, index, rank[manifest.ClassListing], n + n - 1 - index, n + n - 1 - leaf, 2 * n, 2*n + 1} {
 		if !seen[p] {
 			t.Errorf("phase %d never happened: the scenario does not exercise it", p)
 		}

@@ -9,7 +9,7 @@ import (
 )
 
 // numClasses is len(manifest.Order).
-const numClasses = 4
+const numClasses = 5
 
 // classIndex returns c's position in manifest.Order.
 func classIndex(c manifest.Class) (int, bool) {

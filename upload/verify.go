@@ -239,6 +239,8 @@ func guessClass(key string) manifest.Class {
 	switch {
 	case strings.HasPrefix(key, ".well-known/"):
 		return manifest.ClassDiscovery
+	case manifest.IsPackage(key):
+		return manifest.ClassPackage
 	case base == "versions" || base == "index.json":
 		return manifest.ClassIndex
 	case strings.Contains(key, "/download"), strings.HasSuffix(base, ".json") && base != "index.json" && looksVersioned(base):

@@ -17,8 +17,8 @@ import (
 
 func newBuildCmd(g *globals) *cobra.Command {
 	var o build.Options
-	var noDiscovery bool
-	var access string
+	var noDiscovery, archives, noFill bool
+	var access, archivesDir string
 	cmd := &cobra.Command{
 		Use:   "build --data DIR --out DIR [--base-url URL] [--github-url URL] [--mirror-prefix P] [--jobs N] [--full]",
 		Short: "Write every registry response for a data folder as static files",
@@ -34,6 +34,14 @@ downloads summaries (from --stats-dir), OpenTofu's docs API and feeds
 (--no-discovery leaves all of that out). The edge worker goes to OUT/.regen/worker/;
 with --access private (or access: private in regen.yaml) it refuses to serve
 anything until its TOKENS secret is set, instead of serving a public registry.
+
+With --module-archives (off by default; module_archives: true in regen.yaml),
+each published module version downloads a deterministic .tar.gz of its source at
+its pinned commit, served by the registry under archives/, instead of git. The
+packages live in --archives-dir (kept across runs, filled by regen ingest); the
+versions missing from it are fetched from git first (--github-url) unless
+--no-fill. A version whose source cannot be fetched, or is over the limits, keeps
+its git download and is reported on stderr.
 The build manifest goes to OUT/.regen/manifest.ndjson.
 
 A rebuild regenerates only entries whose data, keys or blacklist entries changed
@@ -53,6 +61,16 @@ out go to stderr.`,
 				return fmt.Errorf("--access: %w", err)
 			}
 			o.Access = a
+			if archives {
+				o.Archives = &build.ArchiveOptions{Dir: archivesDir, Fill: !noFill}
+				if o.Archives.Fill {
+					rep, err := build.FillArchives(cmd.Context(), o)
+					if err != nil {
+						return fmt.Errorf("filling the archive store: %w", err)
+					}
+					o.Logger.Info("archive store filled", "packaged", rep.Packaged, "refused", rep.Refused, "failed", rep.Failed)
+				}
+			}
 			o.Progress = progress.New(g.stderr, progress.Options{
 				Mode:  progress.ModeFor(g.stderr, g.quiet, g.json),
 				Label: "build", Unit: "entries",
@@ -79,6 +97,9 @@ out go to stderr.`,
 	f.BoolVar(&o.Full, "full", false, "regenerate and rewrite every entry")
 	f.BoolVar(&noDiscovery, "no-discovery", false, "build only the install protocols (no discovery API, docs, search or feeds)")
 	f.StringVar(&o.DocsDir, "docs-dir", "", "module docs store (default: registry-docs next to --data)")
+	f.BoolVar(&archives, "module-archives", false, "archive mode: module versions download a package served by the registry (from --archives-dir) instead of git")
+	f.StringVar(&archivesDir, "archives-dir", "", "module package store for --module-archives (default: registry-archives next to --data)")
+	f.BoolVar(&noFill, "no-fill", false, "with --module-archives, do not fetch versions missing from the store (no network; they keep their git download)")
 	f.StringVar(&o.StatsDir, "stats-dir", "", "download counts folder (default: DATA/stats)")
 	f.StringVar(&o.Title, "title", "", "registry name used in feeds (default: the host name)")
 	f.StringVar(&access, "access", string(worker.Public), "who may read the registry: public, or private (the edge worker then refuses to serve without tokens)")

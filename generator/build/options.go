@@ -30,6 +30,9 @@ type Options struct {
 	// DocsDir is the module docs store read by Discovery (default
 	// moddocs.DefaultDir(Data)); a missing store means no docs.
 	DocsDir string
+	// Archives turns on archive mode (nil: off): module versions with a
+	// package in the archive store download it from the registry.
+	Archives *ArchiveOptions
 	// StatsDir holds the download counts read by Discovery (default
 	// stats.DataDir(Data)); a missing folder means no counts.
 	StatsDir string

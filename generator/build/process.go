@@ -66,6 +66,15 @@ func (b *builder) process(ctx context.Context, j *job) error {
 			return b.bad(j, &regdata.FileError{Path: j.e.rel, Err: err})
 		}
 	}
+	var pkgs func(regdata.ModuleVersion) (generator.ModulePackage, bool)
+	if b.arch != nil && j.e.kind == kindModule {
+		idx, in, err := b.arch.moduleInput(ctx, j.e.mod)
+		if err != nil {
+			return b.bad(j, &regdata.FileError{Path: j.e.rel, Err: err})
+		}
+		discIn += in
+		pkgs = b.arch.packages(idx)
+	}
 	input := func(sum string) string {
 		in := newInput(j.e.rel, sum)
 		for _, k := range kf {
@@ -141,7 +150,7 @@ func (b *builder) process(ctx context.Context, j *job) error {
 	if err != nil {
 		return err
 	}
-	dropped, gerr = generator.EachModuleFile(j.e.mod, mf, bl, b.gen, em.put)
+	dropped, gerr = generator.EachModuleFileWithPackages(j.e.mod, mf, bl, b.gen, pkgs, em.put)
 	if gerr == nil && b.disc != nil {
 		gerr = b.disc.module(ctx, j.e.mod, mf, bl, b.gen, em.put)
 	}
@@ -273,7 +282,11 @@ func (em *emitter) put(f generator.File) error {
 		em.j.unchanged++
 		return nil
 	}
-	if err := writeFile(em.b.root, f.Path, f.Body, em.dirs); err != nil {
+	write := writeFile
+	if src := f.Source(); src != "" {
+		write = func(root, rel string, _ []byte, dirs dirCache) error { return linkFile(root, rel, src, mf.Size, dirs) }
+	}
+	if err := write(em.b.root, f.Path, f.Body, em.dirs); err != nil {
 		return &sinkError{err}
 	}
 	em.j.written++

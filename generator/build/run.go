@@ -1,6 +1,7 @@
 package build
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -16,6 +17,7 @@ import (
 	"github.com/regen-registry/regen/generator/discovery"
 	genworker "github.com/regen-registry/regen/generator/worker"
 	"github.com/regen-registry/regen/manifest"
+	"github.com/regen-registry/regen/modarchive"
 	"github.com/regen-registry/regen/regdata"
 	edgeworker "github.com/regen-registry/regen/worker"
 )
@@ -35,6 +37,7 @@ type builder struct {
 	start time.Time       // when the build started (see racyWindow)
 
 	disc   *discoveryState // nil when the discovery API is not built
+	arch   *archiveState   // nil outside archive mode
 	prog   Progress
 	failed atomic.Bool // bad data seen: stop generating, keep checking
 }
@@ -95,6 +98,9 @@ func Run(ctx context.Context, o Options) (Summary, error) {
 	}
 	b.prog.Start(len(entries))
 	defer b.prog.Finish()
+	if o.Archives != nil {
+		b.arch = &archiveState{store: modarchive.NewStore(cmp.Or(o.Archives.Dir, modarchive.DefaultDir(o.Data)))}
+	}
 	if o.Discovery {
 		if b.disc, err = newDiscoveryState(ctx, o, gen, entries); err != nil {
 			return Summary{}, err
@@ -152,10 +158,14 @@ func Run(ctx context.Context, o Options) (Summary, error) {
 // optionsDigest is the manifest header's Options: the generator's digest,
 // tagged when the discovery API is built.
 func (b *builder) optionsDigest() string {
+	d := b.gen.Digest()
 	if b.disc != nil {
-		return b.gen.Digest() + discoveryOptionsTag
+		d += discoveryOptionsTag
 	}
-	return b.gen.Digest()
+	if b.arch != nil {
+		d += archiveOptionsTag
+	}
+	return d
 }
 
 // runFull writes every entry into <out>.staging-* and swaps it in.

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path"
@@ -40,6 +41,52 @@ func writeFile(root, rel string, body []byte, dirs dirCache) error {
 		dirs[dir] = struct{}{}
 	}
 	if err := os.WriteFile(p, body, 0o644); err != nil {
+		return fmt.Errorf("writing %s: %w", p, err)
+	}
+	return nil
+}
+
+// linkFile puts the file src (a module package in the archive store, never
+// changed in place) at root/rel: a hard link when the store is on the same
+// file system, else a copy. size is checked, so a damaged store fails the
+// build instead of publishing a truncated package.
+func linkFile(root, rel, src string, size int64, dirs dirCache) error {
+	p := filepath.Join(root, filepath.FromSlash(rel))
+	dir := filepath.Dir(p)
+	if _, ok := dirs[dir]; !ok {
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return fmt.Errorf("creating %s: %w", dir, err)
+		}
+		dirs[dir] = struct{}{}
+	}
+	st, err := os.Lstat(src)
+	if err != nil {
+		return fmt.Errorf("reading package %s: %w", src, err)
+	}
+	if !st.Mode().IsRegular() || st.Size() != size {
+		return fmt.Errorf("package %s: not a regular file of %d bytes", src, size)
+	}
+	_ = os.Remove(p)
+	if err := os.Link(src, p); err == nil {
+		return nil
+	}
+	in, err := os.Open(src)
+	if err != nil {
+		return err
+	}
+	defer in.Close()
+	out, err := os.OpenFile(p, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o644)
+	if err != nil {
+		return fmt.Errorf("writing %s: %w", p, err)
+	}
+	n, err := io.Copy(out, in)
+	if cerr := out.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil && n != size {
+		err = fmt.Errorf("copied %d bytes, want %d", n, size)
+	}
+	if err != nil {
 		return fmt.Errorf("writing %s: %w", p, err)
 	}
 	return nil
