@@ -50,7 +50,9 @@ var Order = []Class{ClassPackage, ClassLeaf, ClassIndex, ClassListing, ClassDisc
 const PackagePrefix = "archives/"
 
 // IsPackage reports whether a tree path is a module package.
-func IsPackage(p string) bool { return strings.HasPrefix(p, PackagePrefix) && strings.HasSuffix(p, ".tar.gz") }
+func IsPackage(p string) bool {
+	return strings.HasPrefix(p, PackagePrefix) && strings.HasSuffix(p, ".tar.gz")
+}
 
 // Header is the first line of a manifest.
 type Header struct {

@@ -57,12 +57,67 @@ func (h *Handler) serveModuleDownload(w http.ResponseWriter, r *http.Request, na
 	if d.Location == "" || hasControl(d.Location) {
 		return fmt.Errorf("reading %s: field \"location\" is empty or holds control characters", name)
 	}
+	signed := false
+	if sign := locationSigner(r.Context()); sign != nil {
+		if loc := sign(d.Location); loc != d.Location {
+			if body, err = relocate(body, loc); err != nil {
+				return fmt.Errorf("reading %s: %w", name, err)
+			}
+			d.Location, doc.ETag, signed = loc, "", true
+		}
+	}
 	if doc.ETag == "" {
 		doc.ETag, _ = etagOf(bytes.NewReader(body)) // a bytes.Reader does not fail
 	}
 	w.Header().Set("X-Terraform-Get", d.Location)
+	if signed {
+		// A signed location expires: no cache may keep the answer.
+		return h.serveUncached(w, r, name, doc, body)
+	}
 	doc.Body = readSeekNopCloser{bytes.NewReader(body)}
 	return h.serveDocument(w, r, name, doc)
+}
+
+// relocate returns a download document's body with its "location" set to
+// loc, other members kept.
+func relocate(body []byte, loc string) ([]byte, error) {
+	var m map[string]json.RawMessage
+	if err := json.Unmarshal(body, &m); err != nil {
+		return nil, err
+	}
+	l, err := json.Marshal(loc)
+	if err != nil {
+		return nil, err
+	}
+	m["location"] = l
+	out, err := json.MarshalIndent(m, "", "  ")
+	if err != nil {
+		return nil, err
+	}
+	return append(out, '\n'), nil
+}
+
+// serveUncached serves a rewritten download document with Cache-Control:
+// no-store.
+func (h *Handler) serveUncached(w http.ResponseWriter, r *http.Request, name string, doc *Document, body []byte) error {
+	doc.Body = readSeekNopCloser{bytes.NewReader(body)}
+	nw := &noStoreWriter{ResponseWriter: w}
+	return h.serveDocument(nw, r, name, doc)
+}
+
+// noStoreWriter forces Cache-Control: no-store on the answer.
+type noStoreWriter struct{ http.ResponseWriter }
+
+func (w *noStoreWriter) WriteHeader(code int) {
+	w.Header().Set("Cache-Control", cacheNone)
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *noStoreWriter) Write(p []byte) (int, error) {
+	if w.Header().Get("Cache-Control") != cacheNone {
+		w.Header().Set("Cache-Control", cacheNone)
+	}
+	return w.ResponseWriter.Write(p)
 }
 
 // redirectLatest answers the latest-version module download with 302 to

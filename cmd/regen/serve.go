@@ -163,7 +163,9 @@ func runServe(ctx context.Context, o serveOptions) error {
 	}
 	var az *auth.Middleware
 	if o.Tokens != "" {
-		if az, err = auth.New(auth.Options{File: o.Tokens, Logger: log}); err != nil {
+		// Module packages (archive mode) are fetched without the
+		// registry's credentials: download answers hand out signed URLs.
+		if az, err = auth.New(auth.Options{File: o.Tokens, Logger: log, Packages: auth.NewPackageURLs(nil, 0, nil)}); err != nil {
 			return fmt.Errorf("loading tokens: %w", err) // err names the file
 		}
 	}

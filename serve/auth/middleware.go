@@ -11,6 +11,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/regen-registry/regen/serve"
 )
 
 // UnauthorizedBody is the body of every 401 answer, in the registry error
@@ -44,6 +46,11 @@ type Options struct {
 	Logger *slog.Logger
 	// Now is the clock of reload checks (nil: time.Now).
 	Now func() time.Time
+	// Packages, when set, signs the module package locations of download
+	// answers to authorized requests and lets requests for packages with a
+	// valid signature through without a token (archive mode; see
+	// PackageURLs for why).
+	Packages *PackageURLs
 }
 
 // PublicPath is the default Options.Public: only service discovery,
@@ -202,10 +209,18 @@ func (m *Middleware) Wrap(next http.Handler) http.Handler {
 		case d.Allowed && d.Token:
 			tok, _ := bearer(r.Header.Get("Authorization"))
 			r = r.WithContext(context.WithValue(r.Context(), tokenKey{}, HashToken(tok)))
+			if m.o.Packages != nil {
+				r = r.WithContext(serve.WithLocationSigner(r.Context(), m.o.Packages.Sign))
+			}
 			next.ServeHTTP(&privateWriter{ResponseWriter: w}, r)
 			return
 		case d.Allowed:
 			next.ServeHTTP(w, r)
+			return
+		}
+		if m.o.Packages != nil && d.Status == http.StatusUnauthorized && m.o.Packages.Valid(r) {
+			// A module package with a valid signed URL (see PackageURLs).
+			next.ServeHTTP(&privateWriter{ResponseWriter: w}, r)
 			return
 		}
 		hdr := w.Header()
