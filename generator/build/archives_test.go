@@ -138,7 +138,7 @@ func TestArchiveModeBuild(t *testing.T) {
 	golden(t, "archives/downloads.txt", bytes.ReplaceAll(got.Bytes(), []byte(git), []byte("$GIT")))
 
 	// Each package is in the tree, named by its sha256, and in the manifest.
-	files := manifestFiles(t, out)
+	files := manifestRecords(t, out)
 	var pkgs []string
 	for _, f := range files {
 		if f.Class != manifest.ClassPackage {
@@ -206,7 +206,7 @@ func TestArchivePackagesReproducible(t *testing.T) {
 		}
 		mustBuild(t, o)
 		trees[i] = map[string][]byte{}
-		for _, f := range manifestFiles(t, out) {
+		for _, f := range manifestRecords(t, out) {
 			if f.Class == manifest.ClassPackage {
 				b, err := os.ReadFile(filepath.Join(out, f.Path))
 				if err != nil {
@@ -226,18 +226,12 @@ func TestArchivePackagesReproducible(t *testing.T) {
 	}
 }
 
-func manifestFiles(t *testing.T, out string) []manifest.File {
+// manifestRecords returns every file record of a built tree's manifest.
+func manifestRecords(t *testing.T, out string) []manifest.File {
 	t.Helper()
-	b, err := os.ReadFile(filepath.Join(out, filepath.FromSlash(manifest.Path)))
-	if err != nil {
-		t.Fatal(err)
-	}
 	var files []manifest.File
-	for _, line := range bytes.Split(b, []byte("\n")) {
-		var e manifest.Entry
-		if json.Unmarshal(line, &e) == nil {
-			files = append(files, e.Files...)
-		}
+	for _, e := range checkManifest(t, out) {
+		files = append(files, e.Files...)
 	}
 	return files
 }
