@@ -45,3 +45,15 @@ func repoPaths(ctx context.Context, dir string) (top, rel string, err error) {
 	}
 	return top, rel, nil
 }
+
+// ChangedFiles lists the files of the data folder that differ from the
+// git HEAD of the work tree holding it, untracked ones included
+// (slash-separated, relative to the data folder; the .regen/ state
+// excepted): what this run changed, before it commits.
+func ChangedFiles(ctx context.Context, data string) ([]string, error) {
+	top, rel, err := repoPaths(ctx, data)
+	if err != nil {
+		return nil, err
+	}
+	return changedFiles(ctx, top, rel)
+}

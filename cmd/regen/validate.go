@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/regen-registry/regen/pipeline"
 	"github.com/regen-registry/regen/regdata"
 	"github.com/regen-registry/regen/regdata/validate"
 	"github.com/spf13/cobra"
@@ -16,6 +17,7 @@ func newValidateCmd(g *globals) *cobra.Command {
 	var (
 		data      string
 		filesFrom string
+		changed   bool
 		opts      validate.Options
 	)
 	cmd := &cobra.Command{
@@ -29,11 +31,27 @@ when the folder cannot be validated at all (missing, not a data folder).
 
 With FILE arguments (or --files-from), only those data files are checked in
 full, plus the checks that span files: validation for a pull request.
-Paths may be relative to the current folder or to the data folder.`,
+Paths may be relative to the current folder or to the data folder.
+
+--changed checks the data files that differ from the git HEAD of the data
+folder's repository (what an ingest or 'regen shard apply' just wrote) the
+same way: the publish run's check, which stays fast on a large registry
+whose committed files were checked when they were committed.`,
 		Example: `  regen validate --data registry-data
   git diff --name-only origin/main -- registry-data | regen validate --data registry-data --strict --files-from -`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			files := args
+			if changed {
+				more, err := pipeline.ChangedFiles(cmd.Context(), data)
+				if err != nil {
+					return &exitError{code: 2, err: err}
+				}
+				if len(more) == 0 && len(files) == 0 && filesFrom == "" {
+					_, err := fmt.Fprintln(g.stdout, "no data file changed since the last commit")
+					return err
+				}
+				files = append(files, more...)
+			}
 			if filesFrom != "" {
 				more, err := readFileList(filesFrom)
 				if err != nil {
@@ -69,6 +87,7 @@ Paths may be relative to the current folder or to the data folder.`,
 	f.StringVar(&data, "data", "registry-data", "registry data folder")
 	f.BoolVar(&opts.Strict, "strict", false, "for new submissions: oddities the public registry serves are errors, versions must be strict semver")
 	f.IntVar(&opts.Jobs, "jobs", 0, "files checked at once (0: twice the CPUs)")
+	f.BoolVar(&changed, "changed", false, "check only the data files that differ from the git HEAD (and the checks that span files)")
 	f.StringVar(&filesFrom, "files-from", "", `read FILE arguments from this file, one per line ("-" for stdin)`)
 	return cmd
 }

@@ -98,3 +98,26 @@ func TestValidateCLINotADataFolder(t *testing.T) {
 		t.Errorf("exit %d, want 2 for a folder that cannot be validated", code)
 	}
 }
+
+// --changed checks what differs from the git HEAD, not what was committed.
+func TestValidateCLIChanged(t *testing.T) {
+	repo := t.TempDir()
+	data := filepath.Join(repo, "registry-data")
+	write(t, filepath.Join(data, "modules/a/acme/old/aws.json"), `{"versions": [{"version": "1.0"}]}`) // committed, broken
+	write(t, filepath.Join(data, "modules/a/acme/vpc/aws.json"), "{\n  \"versions\": []\n}\n")
+	git(t, repo, "init", "-q", "-b", "main")
+	git(t, repo, "add", "-A")
+	git(t, repo, "commit", "-q", "-m", "seed")
+
+	if out, code := validateCLI(t, "--data", data, "--changed"); code != 0 || !strings.Contains(out, "no data file changed") {
+		t.Errorf("nothing changed: exit %d\n%s", code, out)
+	}
+	write(t, filepath.Join(data, "modules/a/acme/vpc/aws.json"), `{"versions": [{"version": "v1.0.0", "commit": "`+strings.Repeat("a", 40)+`"}]}`)
+	if out, code := validateCLI(t, "--data", data, "--changed"); code != 0 || !strings.Contains(out, "1 module") {
+		t.Errorf("a good change: exit %d\n%s", code, out)
+	}
+	write(t, filepath.Join(data, "modules/a/acme/new/aws.json"), `{"versions": [`)
+	if out, code := validateCLI(t, "--data", data, "--changed"); code != 1 || !strings.Contains(out, "modules/a/acme/new/aws.json") {
+		t.Errorf("a broken new file: exit %d\n%s", code, out)
+	}
+}
