@@ -84,6 +84,15 @@ type pipelineRig struct {
 	secrets   map[string]string
 	// failShard makes that shard's job fail (its runner broke).
 	failShard string
+	// timings are the steps run so far, with how long each took.
+	timings []stepTiming
+	mu      sync.Mutex
+}
+
+// stepTiming is how long one step took.
+type stepTiming struct {
+	Job, Step string
+	Took      time.Duration
 }
 
 // runResult is what one workflow run did, by job and step.
@@ -292,12 +301,20 @@ func (r *pipelineRig) job(name, ws string, ctx map[string]any, beforeStep func(s
 		cmd.Stdout, cmd.Stderr = &buf, &buf
 		began := time.Now()
 		err := cmd.Start()
-		if err == nil {
+		if err == nil && r.proxy != nil {
 			r.proxy.setVictim(cmd.Process.Pid)
+		}
+		if err == nil {
 			err = cmd.Wait()
+		}
+		if r.proxy != nil {
 			r.proxy.setVictim(0)
 		}
-		t.Logf("%s %v: %s", name, ctx["shard"], label+" "+time.Since(began).Round(time.Millisecond).String())
+		took := time.Since(began)
+		r.mu.Lock()
+		shard, _ := ctx["shard"].(string)
+		r.timings = append(r.timings, stepTiming{Job: strings.TrimSpace(name + " " + shard), Step: label, Took: took})
+		r.mu.Unlock()
 		out = append(out, stepResult{Name: label, Output: buf.String(), Err: err})
 		if err != nil {
 			failed = true
