@@ -238,3 +238,34 @@ func TestSummaryString(t *testing.T) {
 		t.Errorf("no-change String() = %q", got)
 	}
 }
+
+// FuzzLocateState feeds object keys found in a target (anyone with write
+// access to the bucket chooses them) to the state lookup: it never
+// panics, and every journal segment it picks is in the state folder or
+// the legacy journal.
+func FuzzLocateState(f *testing.F) {
+	f.Add(".regen/state-0123456789abcdef0123456789abcdef/journal/0000000001.gz\n.regen/journal/0000000002.gz")
+	f.Add(".regen/state-0123456789abcdef0123456789abcdef/x\n.regen/state-fedcba9876543210fedcba9876543210/y")
+	f.Add(".regen/manifest.ndjson.gz\n.regen/journal/-1.gz\n.regen/journal/99999999999999999999.gz\n.regen/journal/9999999999.gz\n.regen/journal/+000000001.gz")
+	f.Fuzz(func(t *testing.T, keys string) {
+		st := &memStore{objects: map[string][]byte{}}
+		for _, k := range strings.Split(keys, "\n") {
+			st.objects[k] = nil
+		}
+		s, err := locateState(context.Background(), &Options{Store: st})
+		if err != nil {
+			return
+		}
+		if !strings.HasPrefix(s.prefix, StateDirPrefix) || !validStateID(s.id) {
+			t.Fatalf("state prefix %q", s.prefix)
+		}
+		for _, seg := range s.segments {
+			if !strings.HasPrefix(seg, s.prefix+JournalDir) && !strings.HasPrefix(seg, legacyPrefix+JournalDir) {
+				t.Fatalf("segment %q outside the state", seg)
+			}
+		}
+		if s.next < 1 {
+			t.Fatalf("next segment %d", s.next)
+		}
+	})
+}

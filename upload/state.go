@@ -64,15 +64,19 @@ func (s *state) describe() string {
 // folder): ten digits and ".gz".
 func segmentNumber(name string) (int, bool) {
 	num, ok := strings.CutSuffix(name, ".gz")
-	if !ok || num == "" || strings.Contains(num, "/") {
+	if !ok || len(num) != 10 || strings.Trim(num, "0123456789") != "" {
 		return 0, false
 	}
 	n, err := strconv.Atoi(num)
-	if err != nil || n < 0 {
+	if err != nil || n >= maxSegment {
 		return 0, false
 	}
 	return n, true
 }
+
+// maxSegment bounds segment numbers (ten digits), so the next one never
+// overflows its name.
+const maxSegment = 9_999_999_999
 
 // validStateID reports whether id is 32 lower-case hex digits.
 func validStateID(id string) bool {

@@ -5,6 +5,8 @@
 // build's output, under .regen/worker/:
 //
 //	.regen/worker/src/*.js                the worker's ES modules (main: src/index.js)
+//	.regen/worker/src/build.js            its build settings: access public or private
+//	                                      (worker.BuildJS; regen build --access)
 //	.regen/worker/wrangler.toml.example   a starting wrangler configuration
 //
 // They go under .regen/ because everything there is regen's own: neither
