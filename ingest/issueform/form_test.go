@@ -6,6 +6,10 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/regen-registry/regen/internal/ghtest"
+	"github.com/regen-registry/regen/internal/hostile"
+	"github.com/regen-registry/regen/regdata"
 )
 
 func TestRenderParseRoundTrip(t *testing.T) {
@@ -79,6 +83,15 @@ func FuzzParse(f *testing.F) {
 	} {
 		f.Add(s)
 	}
+	// Real keys: one (accepted), and two in one block (refused).
+	one, two := ghtest.NewKeyEd25519(f, "Fuzz One"), ghtest.NewKeyEd25519(f, "Fuzz Two")
+	block, err := hostile.OneBlock(one.Armored(), two.Armored())
+	if err != nil {
+		f.Fatal(err)
+	}
+	for _, k := range []string{one.Armored(), block} {
+		f.Add(Render([]Field{{Label: LabelKeyNamespace, Value: "acme"}, {Label: LabelKey, Value: k}}))
+	}
 	f.Fuzz(func(t *testing.T, body string) {
 		form, err := Parse(body)
 		if err != nil {
@@ -100,6 +113,13 @@ func FuzzParse(f *testing.F) {
 		sub, err := FromForm(form)
 		if err == nil && (sub.Address == "" || sub.Kind == "") {
 			t.Fatalf("submission without address or kind: %+v", sub)
+		}
+		// A key submission holds exactly the one key it names.
+		if err == nil && sub.Kind == KindKey {
+			ids, kerr := regdata.ParseKeys([]byte(sub.Key))
+			if kerr != nil || len(ids) != 1 || ids[0] != sub.KeyID {
+				t.Fatalf("key submission %s holds %v (%v)", sub.KeyID, ids, kerr)
+			}
 		}
 	})
 }
