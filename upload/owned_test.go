@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/regen-registry/regen/upload"
+	"github.com/regen-registry/regen/upload/s3store"
 	"github.com/regen-registry/regen/upload/uploadtest"
 )
 
@@ -152,4 +153,25 @@ func mustReadAll(t *testing.T, rc io.ReadCloser) []byte {
 		t.Fatal(err)
 	}
 	return b
+}
+
+// Objects beside a prefix target (the bucket's root, a sibling folder
+// whose name starts like the prefix) are never listed, so never touched,
+// even with --delete-unowned.
+func TestObjectsBesideAPrefixTargetSurvive(t *testing.T) {
+	srv := uploadtest.StartVersityGW(t)
+	tg := newS3TargetOn(t, srv, func(c *s3store.Config) { c.Prefix = "registry" })
+	root, err := s3store.New(context.Background(), srv.Config(tg.bucket))
+	if err != nil {
+		t.Fatal(err)
+	}
+	beside := append(putForeign(t, root), "registry-old/v1/providers/acme/widget/versions")
+	if err := root.Put(context.Background(), beside[len(beside)-1], strings.NewReader("{}"), 2, upload.Meta{}); err != nil {
+		t.Fatal(err)
+	}
+	sum := run(t, upload.Options{Dir: build(t, registryV1()), Store: tg.store, MaxDelete: 1000, DeleteUnowned: true})
+	if sum.Deleted != 0 || sum.Unowned != 0 {
+		t.Errorf("%+v: saw objects outside its prefix", sum)
+	}
+	mustExist(t, root, beside, "after an upload under a prefix")
 }
