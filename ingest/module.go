@@ -59,6 +59,17 @@ func (r *runner) module(ctx context.Context, addr regdata.ModuleAddr) {
 				st.DocsComplete = r.moduleDocs(ctx, entry, addr, repo, mf.Versions)
 			}
 		}
+		// Stage: packages the store lacks (archive mode just turned on,
+		// or a fetch that failed last run); a filled module costs one
+		// index read.
+		if r.arch != nil {
+			if mf == nil {
+				mf, err = r.dir.ReadModule(addr)
+			}
+			if mf != nil {
+				r.moduleArchives(ctx, entry, addr, repo, mf.Versions)
+			}
+		}
 		r.state.Put(key, st)
 		r.sum.update(func(s *Summary) { s.Unchanged++ })
 	}
@@ -134,6 +145,9 @@ func (r *runner) module(ctx context.Context, addr regdata.ModuleAddr) {
 	// published already.
 	if r.docs != nil {
 		st.DocsComplete = r.moduleDocs(ctx, entry, addr, repo, mf.Versions)
+	}
+	if r.arch != nil {
+		r.moduleArchives(ctx, entry, addr, repo, mf.Versions)
 	}
 	r.state.Put(key, st)
 

@@ -70,6 +70,9 @@ type Options struct {
 	// repository's tags until none is left (pollstate Entry.Backlog).
 	// Versions already published are never touched.
 	MaxNewVersions int
+	// Archives, when set, fills archive mode's module package store with
+	// the versions it lacks (nil: off).
+	Archives *ArchiveOptions
 	// TempDir holds provider packages while they are hashed.
 	TempDir string
 	// Now returns the current time (default time.Now).

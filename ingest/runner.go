@@ -10,6 +10,7 @@ import (
 	"github.com/regen-registry/regen/ingest/gittags"
 	"github.com/regen-registry/regen/ingest/pollstate"
 	"github.com/regen-registry/regen/ingest/release"
+	"github.com/regen-registry/regen/modarchive"
 	"github.com/regen-registry/regen/regdata"
 	"github.com/regen-registry/regen/regdata/events"
 )
@@ -27,7 +28,8 @@ type runner struct {
 	events *events.Log
 	log    *slog.Logger
 	sum    *Summary
-	docs   *docsStage // nil: no documentation extraction
+	docs   *docsStage         // nil: no documentation extraction
+	arch   *modarchive.Filler // nil: archive mode off
 }
 
 // newRunner applies the defaults and builds the clients and stores.
@@ -75,6 +77,7 @@ func newRunner(o Options) (*runner, error) {
 		log:    o.Logger,
 		sum:    &Summary{},
 		docs:   docs,
+		arch:   newArchiveFiller(o),
 	}, nil
 }
 

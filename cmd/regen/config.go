@@ -35,7 +35,7 @@ var configBindings = []configBinding{
 	{key: "jobs", flag: "jobs"},
 	{key: "mirror_prefix", cmd: "build", flag: "mirror-prefix"},
 	{key: "licenses", flag: "licenses"},
-	{key: "module_archives", cmd: "build", flag: "module-archives"},
+	{key: "module_archives", flag: "module-archives"},
 	{key: "github.url", flag: "github-url"},
 	{key: "github.api_url", flag: "github-api-url"},
 	{key: "github.token_env", flag: "token-env"},

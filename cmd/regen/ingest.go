@@ -13,6 +13,7 @@ import (
 	"github.com/regen-registry/regen/ingest"
 	"github.com/regen-registry/regen/ingest/github"
 	"github.com/regen-registry/regen/internal/progress"
+	"github.com/regen-registry/regen/modarchive"
 	"github.com/regen-registry/regen/moddocs"
 	"github.com/regen-registry/regen/pipeline"
 	"github.com/regen-registry/regen/regdata"
@@ -31,6 +32,8 @@ type ghFlags struct {
 	maxNew    int
 	noDocs    bool
 	docsDir   string
+	archives  bool
+	archDir   string
 	licenses  []string
 }
 
@@ -53,6 +56,8 @@ func (f *ghFlags) registerOptional(cmd *cobra.Command) {
 	fl.IntVar(&f.maxNew, "max-new-versions", ingest.DefaultMaxNewVersions, "new versions one repository may add per run, newest first; the rest wait for the next runs (negative: no limit)")
 	fl.BoolVar(&f.noDocs, "no-docs", false, "do not extract module documentation")
 	fl.StringVar(&f.docsDir, "docs-dir", "", "module documentation store (default: "+moddocs.DefaultDirName+" beside the data folder)")
+	fl.BoolVar(&f.archives, "module-archives", false, "archive mode: fill the module package store with the versions it lacks")
+	fl.StringVar(&f.archDir, "archives-dir", "", "module package store (default: "+modarchive.DefaultDirName+" beside the data folder)")
 	fl.StringSliceVar(&f.licenses, "licenses", nil, `SPDX licence ids under which module documentation is republished, comma separated; "*" allows all (default: a built-in list of permissive and copyleft licences)`)
 }
 
@@ -68,7 +73,17 @@ func (f *ghFlags) options(g *globals) ingest.Options {
 		MaxNewVersions: f.maxNew,
 		Logger:         g.logger(),
 		Docs:           f.docsOptions(),
+		Archives:       f.archiveOptions(),
 	}
+}
+
+// archiveOptions maps the archive flags onto ingest.ArchiveOptions (nil
+// without --module-archives).
+func (f *ghFlags) archiveOptions() *ingest.ArchiveOptions {
+	if !f.archives {
+		return nil
+	}
+	return &ingest.ArchiveOptions{Dir: f.archDir}
 }
 
 // docsOptions maps the documentation flags onto ingest.DocsOptions (nil
