@@ -6,6 +6,7 @@ import { answerQuery } from "./query.js";
 import { treePath } from "./paths.js";
 import { ALLOWED_METHODS, errorResponse, preflight } from "./responses.js";
 import { open, serveObject } from "./tree.js";
+import { signLocation, validPackageRequest } from "./packageurl.js";
 
 /**
  * handle answers one request.
@@ -24,8 +25,16 @@ export async function handle(request, env) {
   }
   const url = new URL(request.url);
   const { denied, authorized } = await authorize(request, url, cfg.tokens);
-  if (denied) return denied;
-  const res = await route(request, url, cfg);
+  if (denied) {
+    // A module package with a valid signed URL (see packageurl.js).
+    if (cfg.tokens !== null && (await validPackageRequest(request, url, cfg.tokens))) {
+      return markPrivate(await route(request, url, cfg, null));
+    }
+    return denied;
+  }
+  // Authorized download answers hand out signed package URLs.
+  const sign = authorized ? (loc) => signLocation(loc, cfg.tokens) : null;
+  const res = await route(request, url, cfg, sign);
   return authorized ? markPrivate(res) : res;
 }
 
@@ -34,9 +43,10 @@ export async function handle(request, env) {
  * @param {Request} request
  * @param {URL} url
  * @param {import("./config.js").Config} cfg
+ * @param {((loc: string) => Promise<string>) | null} sign rewrites download locations, or null
  * @returns {Promise<Response>}
  */
-async function route(request, url, cfg) {
+async function route(request, url, cfg, sign) {
   const method = request.method;
   if (method === "OPTIONS") return preflight();
   if (method !== "GET" && method !== "HEAD") {
@@ -49,7 +59,7 @@ async function route(request, url, cfg) {
     if (name === null) return errorResponse(404, method);
     const found = await open(cfg.bucket, cfg.prefix, name);
     if (found === null) return errorResponse(404, method);
-    return await serveObject(request, found);
+    return await serveObject(request, found, sign);
   } catch (err) {
     console.error(`${method} ${url.pathname}: ${err.message}`);
     return errorResponse(500, method);

@@ -73,9 +73,12 @@ function notModifiedSince(header, uploaded) {
  * version download, 200 (or 304) with the document otherwise.
  * @param {Request} request
  * @param {{obj: R2ObjectBody, path: string}} found
+ * @param {((loc: string) => Promise<string>) | null} [sign] rewrites a
+ *   module download location (a signed package URL); a rewritten answer
+ *   is not cached
  * @returns {Promise<Response>}
  */
-export async function serveObject(request, found) {
+export async function serveObject(request, found, sign = null) {
   const { obj, path } = found;
   const segs = path.split("/");
   const headers = new Headers();
@@ -98,8 +101,19 @@ export async function serveObject(request, found) {
     if (typeof loc !== "string" || loc === "" || hasControl(loc)) {
       throw new TreeError(`reading ${path}: field "location" is empty or holds control characters`);
     }
-    headers.set("X-Terraform-Get", loc);
+    let signed = loc;
+    if (sign !== null) signed = await sign(loc);
+    headers.set("X-Terraform-Get", signed);
     body = doc.bytes;
+    if (signed !== loc) {
+      const d = JSON.parse(new TextDecoder().decode(doc.bytes));
+      d.location = signed;
+      const bytes = new TextEncoder().encode(JSON.stringify(d, null, 2) + "\n");
+      headers.set("Cache-Control", "no-store");
+      headers.set("Content-Type", "application/json");
+      headers.set("Content-Length", String(bytes.length));
+      return new Response(request.method === "HEAD" ? null : bytes, { status: 200, headers });
+    }
   }
   const etag = etagOf(obj);
   headers.set("ETag", etag);
