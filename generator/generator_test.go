@@ -22,6 +22,8 @@ func TestModuleLocation(t *testing.T) {
 		{"", regdata.ModuleVersion{Version: "1.0.0+b&c"}, loop, "git::http://127.0.0.1:9999/git/Org/terraform-aws-vpc?ref=1.0.0%2Bb%26c"},
 		{"https://gitlab.example.test/x/y.git", regdata.ModuleVersion{Version: "v2.0.0"}, def, "git::https://gitlab.example.test/x/y.git?ref=v2.0.0"},
 		{"git::ssh://git@example.test/x.git?depth=1", regdata.ModuleVersion{Version: "1.0.0", Commit: "c0ffee"}, def, "git::ssh://git@example.test/x.git?depth=1&ref=c0ffee"},
+		// OWNER/NAME, as ingest reads it, is a repository on the GitHub URL.
+		{"other/terraform-aws-vpc", regdata.ModuleVersion{Version: "1.0.0"}, loop, "git::http://127.0.0.1:9999/git/other/terraform-aws-vpc?ref=1.0.0"},
 	} {
 		if got := ModuleLocation(a, c.repo, c.v, c.opts); got != c.want {
 			t.Errorf("ModuleLocation(%q, %+v) = %s, want %s", c.repo, c.v, got, c.want)
@@ -65,10 +67,13 @@ func TestUnsafeNamesAreErrors(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "namespace") {
 		t.Errorf("namespace '..': %v", err)
 	}
-	f := &regdata.ProviderFile{Versions: []regdata.ProviderVersion{{Version: "1.0.0", Targets: []regdata.Target{{OS: "linux/../../etc", Arch: "amd64"}}}}}
-	_, _, err = Provider(regdata.ProviderAddr{Namespace: "n", Type: "x"}, f, nil, nil, opts)
-	if err == nil || !strings.Contains(err.Error(), `os "linux/../../etc"`) {
-		t.Errorf("unsafe os: %v", err)
+	// A target whose os cannot be a path segment breaks the data rules:
+	// its version is left out, never written anywhere.
+	v := validVersion("1.0.0")
+	v.Targets[0].OS = "linux/../../etc"
+	files, dropped, err := Provider(regdata.ProviderAddr{Namespace: "n", Type: "x"}, &regdata.ProviderFile{Versions: []regdata.ProviderVersion{v}}, nil, nil, opts)
+	if err != nil || len(files) != 1 || len(dropped) != 1 || dropped[0].Field != "versions[0].targets[0].os" {
+		t.Errorf("unsafe os: files %v, dropped %+v, err %v; want the version left out", files, dropped, err)
 	}
 	_, _, err = Module(regdata.ModuleAddr{Namespace: "n", Name: "a b", System: "s"}, &regdata.ModuleFile{}, nil, opts)
 	if err == nil || !strings.Contains(err.Error(), `name "a b"`) {
@@ -76,19 +81,30 @@ func TestUnsafeNamesAreErrors(t *testing.T) {
 	}
 }
 
-func TestRepeatedTargetsKeepFirst(t *testing.T) {
+// validVersion returns a provider version that breaks no data rule, with
+// one linux_amd64 target.
+func validVersion(v string) regdata.ProviderVersion {
+	const base = "https://example.test/"
+	return regdata.ProviderVersion{Version: v, Protocols: []string{"6.0"}, SHASumsURL: base + "SUMS", SHASumsSignatureURL: base + "SUMS.sig",
+		Targets: []regdata.Target{{OS: "linux", Arch: "amd64", Filename: "first.zip", DownloadURL: base + "first.zip", SHASum: strings.Repeat("a", 64)}}}
+}
+
+// TestRepeatedTargetsDropTheVersion: a platform listed twice is an error
+// for validate, so the version is not published.
+func TestRepeatedTargetsDropTheVersion(t *testing.T) {
 	opts, _ := Options{}.Normalize()
-	f := &regdata.ProviderFile{Versions: []regdata.ProviderVersion{{Version: "1.0.0", Targets: []regdata.Target{
-		{OS: "linux", Arch: "amd64", Filename: "first"}, {OS: "linux", Arch: "amd64", Filename: "second"},
-	}}}}
-	files, dropped, err := Provider(regdata.ProviderAddr{Namespace: "n", Type: "x"}, f, nil, nil, opts)
+	v := validVersion("1.0.0")
+	second := v.Targets[0]
+	second.Filename = "second.zip"
+	v.Targets = append(v.Targets, second)
+	files, dropped, err := Provider(regdata.ProviderAddr{Namespace: "n", Type: "x"}, &regdata.ProviderFile{Versions: []regdata.ProviderVersion{v, validVersion("0.9.0")}}, nil, nil, opts)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(files) != 2 || !strings.Contains(string(files[0].Body), `"filename": "first"`) {
-		t.Errorf("files = %v", files)
+	if len(files) != 2 || files[0].Path != "v1/providers/n/x/0.9.0/download/linux/amd64" || strings.Contains(string(files[1].Body), "1.0.0") {
+		t.Errorf("files = %s, %s; want 0.9.0 only", files[0].Path, files[1].Body)
 	}
-	if len(dropped) != 1 || !strings.Contains(dropped[0].Reason, "linux_amd64") {
+	if len(dropped) != 1 || dropped[0].Field != "versions[0].targets[1]" || !strings.Contains(dropped[0].Reason, "duplicate platform") {
 		t.Errorf("dropped = %+v", dropped)
 	}
 }

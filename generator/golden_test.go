@@ -148,9 +148,9 @@ func TestGoldenResponses(t *testing.T) {
 			t.Errorf("%s: %s not generated", kind, p)
 		}
 	}
-	// Blacklisted and unparsable versions appear nowhere.
+	// Blacklisted, unparsable and broken versions appear nowhere.
 	for _, f := range files {
-		for _, hidden := range []string{"1.1.0", "0.9.0", "not-a-version", "release+1"} {
+		for _, hidden := range []string{"1.1.0", "1.5.0", "0.9.0", "not-a-version", "release+1"} {
 			if strings.Contains(f.Path, "/"+hidden+"/") || strings.Contains(f.Path, "/"+hidden+".json") ||
 				bytes.Contains(f.Body, []byte(`"`+hidden+`"`)) || bytes.Contains(f.Body, []byte(`"`+hidden+`": {}`)) {
 				t.Errorf("%s mentions hidden version %s:\n%s", f.Path, hidden, f.Body)
@@ -172,8 +172,10 @@ func TestDownloadDocumentContent(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(dropped) != 1 || dropped[0].Version != "not-a-version" {
-		t.Errorf("dropped (no blacklist) = %+v, want only the unparsable version", dropped)
+	// 1.5.0 has a shasum, h1 and download_url validate calls errors.
+	if len(dropped) != 2 || dropped[0].Version != "1.5.0" || dropped[0].Field != "versions[1].targets[0].download_url" ||
+		dropped[1].Version != "not-a-version" || dropped[1].Field != "versions[4].version" {
+		t.Errorf("dropped (no blacklist) = %+v, want the version with bad values and the unparsable one", dropped)
 	}
 	byPath := map[string][]byte{}
 	for _, f := range files {
@@ -220,7 +222,7 @@ func TestDownloadDocumentContent(t *testing.T) {
 	if bytes.Contains(byPath["v1/providers/example/widget/2.0.0/download/windows/amd64"], []byte(`"packages"`)) {
 		t.Error("windows/amd64 document has a packages map without its own platform")
 	}
-	// A relative download_url is made absolute in the mirror document.
+	// The mirror document points at the release asset.
 	var mirror struct {
 		Archives map[string]struct {
 			URL    string   `json:"url"`
@@ -231,11 +233,11 @@ func TestDownloadDocumentContent(t *testing.T) {
 		t.Fatal(err)
 	}
 	got := mirror.Archives["linux_amd64"]
-	if got.URL != "https://registry.example.test/v1/providers/example/widget/1.0.0/download/linux/terraform-provider-widget_1.0_linux_amd64.zip" {
+	if got.URL != "https://github.com/example/terraform-provider-widget/releases/download/v1.0/terraform-provider-widget_1.0_linux_amd64.zip" {
 		t.Errorf("mirror url = %s", got.URL)
 	}
-	if !slices.Equal(got.Hashes, []string{"h1:CCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCC=", "zh:5555555555555555555555555555555555555555555555555555555555555555"}) {
-		t.Errorf("mirror hashes = %v (h1 prefix added, sorted)", got.Hashes)
+	if !slices.Equal(got.Hashes, []string{"h1:CCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCA=", "zh:5555555555555555555555555555555555555555555555555555555555555555"}) {
+		t.Errorf("mirror hashes = %v (sorted)", got.Hashes)
 	}
 }
 

@@ -146,8 +146,9 @@ func ModuleLocation(addr regdata.ModuleAddr, repository string, v regdata.Module
 	return repo + sep + "ref=" + url.QueryEscape(ref)
 }
 
-// ModuleRepository returns a module's git address: repository when set,
-// else <GitHubURL>/<namespace>/terraform-<system>-<name>.
+// ModuleRepository returns a module's git address: repository when set
+// (OWNER/NAME meaning <GitHubURL>/OWNER/NAME), else
+// <GitHubURL>/<namespace>/terraform-<system>-<name>.
 func ModuleRepository(addr regdata.ModuleAddr, repository string, opts Options) string {
 	return repositoryOr(repository, addr.Namespace, addr.Repo(), opts)
 }
@@ -158,12 +159,17 @@ func ProviderRepository(addr regdata.ProviderAddr, repository string, opts Optio
 	return repositoryOr(repository, addr.Namespace, addr.Repo(), opts)
 }
 
-// repositoryOr is repository, else <GitHubURL>/<namespace>/<repo>.
+// repositoryOr is repository, else <GitHubURL>/<namespace>/<repo>. A
+// repository written OWNER/NAME (as ingest reads it) is on GitHubURL too.
 func repositoryOr(repository, namespace, repo string, opts Options) string {
-	if repository != "" {
-		return repository
+	github := strings.TrimRight(cmp.Or(opts.GitHubURL, DefaultGitHubURL), "/")
+	switch {
+	case repository == "":
+		return github + "/" + namespace + "/" + repo
+	case regdata.IsRepositoryShorthand(repository):
+		return github + "/" + repository
 	}
-	return strings.TrimRight(cmp.Or(opts.GitHubURL, DefaultGitHubURL), "/") + "/" + namespace + "/" + repo
+	return repository
 }
 
 // prerelease reports whether a normalised version has a pre-release part.

@@ -1,6 +1,10 @@
 package regdata
 
-import "strings"
+import (
+	"fmt"
+	"strconv"
+	"strings"
+)
 
 // Published is one version as clients see it: its normalised string (the
 // one used in API paths and version lists) and the entry it comes from.
@@ -12,14 +16,22 @@ type Published[T any] struct {
 // Dropped explains why a listed version is not published.
 type Dropped struct {
 	Version string // as written in the data file
-	Reason  string
+	// Field is the JSON path of the value at fault, such as
+	// "versions[3].targets[0].shasum" ("" when the version is only
+	// blacklisted).
+	Field  string
+	Reason string
 }
 
 // PublishedProviderVersions returns the versions clients may see, newest
-// first: unparsable versions, blacklisted versions and duplicates after
-// normalisation are left out (and reported in dropped).
+// first. Left out (and reported in dropped) are versions holding a value
+// that breaks the rules (see rules.go: every one `regen validate` calls an
+// error, such as a bad shasum, h1 or download URL, a version that does not
+// parse, an exact duplicate), every version of a file whose repository
+// breaks them, blacklisted versions, and duplicates after normalisation.
 func PublishedProviderVersions(addr ProviderAddr, f *ProviderFile, bl *Blacklist) (pub []Published[ProviderVersion], dropped []Dropped) {
-	return publish(f.Versions, func(v ProviderVersion) string { return v.Version },
+	return publish(f.Versions, f.Repository, func(v ProviderVersion) string { return v.Version },
+		ProviderVersionViolations,
 		func(n string) (bool, string) { return bl.ProviderBlocked(addr, n) },
 		func(v ProviderVersion) int { return len(v.Targets) })
 }
@@ -29,7 +41,8 @@ func PublishedProviderVersions(addr ProviderAddr, f *ProviderFile, bl *Blacklist
 // after normalisation ("v2.0", "2.0.0"), the one with a commit wins, then
 // the canonical spelling, then the first listed.
 func PublishedModuleVersions(addr ModuleAddr, f *ModuleFile, bl *Blacklist) (pub []Published[ModuleVersion], dropped []Dropped) {
-	return publish(f.Versions, func(v ModuleVersion) string { return v.Version },
+	return publish(f.Versions, f.Repository, func(v ModuleVersion) string { return v.Version },
+		ModuleVersionViolations,
 		func(n string) (bool, string) { return bl.ModuleBlocked(addr, n) },
 		func(v ModuleVersion) int {
 			if v.Commit != "" {
@@ -39,32 +52,56 @@ func PublishedModuleVersions(addr ModuleAddr, f *ModuleFile, bl *Blacklist) (pub
 		})
 }
 
-func publish[T any](versions []T, version func(T) string, blocked func(string) (bool, string), weight func(T) int) ([]Published[T], []Dropped) {
+func publish[T any](versions []T, repository string, version func(T) string, violations func(string, T) []Violation,
+	blocked func(string) (bool, string), weight func(T) int) ([]Published[T], []Dropped) {
 	var pub []Published[T]
 	var dropped []Dropped
+	if msg := CheckRepository(repository); msg != "" {
+		for _, v := range versions {
+			dropped = append(dropped, Dropped{Version: version(v), Field: "repository", Reason: msg})
+		}
+		return nil, dropped
+	}
 	index := map[string]int{}
-	for _, v := range versions {
+	exact := make(map[string]int, len(versions))
+	var from []int // per pub entry: its index in versions
+	for i, v := range versions {
 		raw := version(v)
-		n, err := NormalizeVersion(raw)
-		if err != nil {
-			dropped = append(dropped, Dropped{raw, err.Error()})
+		field := "versions[" + strconv.Itoa(i) + "]"
+		n, msg := CheckVersion(raw)
+		if msg != "" {
+			dropped = append(dropped, Dropped{Version: raw, Field: field + ".version", Reason: msg})
+			continue
+		}
+		if j, dup := exact[raw]; dup {
+			dropped = append(dropped, Dropped{Version: raw, Field: field + ".version", Reason: "duplicate of versions[" + strconv.Itoa(j) + "]"})
+			continue
+		}
+		exact[raw] = i
+		if vs := violations(field, v); len(vs) > 0 {
+			reason := vs[0].Message
+			if len(vs) > 1 {
+				reason += fmt.Sprintf(" (and %d more problems)", len(vs)-1)
+			}
+			dropped = append(dropped, Dropped{Version: raw, Field: vs[0].Field, Reason: reason})
 			continue
 		}
 		if b, reason := blocked(n); b {
-			dropped = append(dropped, Dropped{raw, "blacklisted: " + reason})
+			dropped = append(dropped, Dropped{Version: raw, Reason: "blacklisted: " + reason})
 			continue
 		}
-		if i, dup := index[n]; dup {
-			if better(v, pub[i].Entry, n, version, weight) {
-				dropped = append(dropped, Dropped{version(pub[i].Entry), "duplicate of " + raw})
-				pub[i].Entry = v
+		if k, dup := index[n]; dup {
+			if better(v, pub[k].Entry, n, version, weight) {
+				dropped = append(dropped, Dropped{Version: version(pub[k].Entry), Field: "versions[" + strconv.Itoa(from[k]) + "].version", Reason: "duplicate of " + raw})
+				pub[k].Entry, from[k] = v, i
 			} else {
-				dropped = append(dropped, Dropped{raw, "duplicate of " + version(pub[i].Entry)})
+				dropped = append(dropped, Dropped{Version: raw, Field: field + ".version", Reason: "duplicate of " + version(pub[k].Entry)})
 			}
 			continue
 		}
 		index[n] = len(pub)
 		pub = append(pub, Published[T]{Version: n, Entry: v})
+		from = append(from, i)
 	}
 	sortNewestFirst(pub, func(p Published[T]) string { return p.Version })
 	return pub, dropped

@@ -144,7 +144,7 @@ func TestUnknownMembersSurvive(t *testing.T) {
 
 func TestPublishedModuleVersions(t *testing.T) {
 	f := &ModuleFile{Versions: []ModuleVersion{
-		{Version: "2.0"}, {Version: "v1.0"}, {Version: "2.0.0", Commit: "abc"},
+		{Version: "2.0"}, {Version: "v1.0"}, {Version: "2.0.0", Commit: "abcdef0123456789abcdef0123456789abcdef01"},
 		{Version: "not-a-version"}, {Version: "v1.1.0-beta1"}, {Version: "v0.9.0"},
 	}}
 	bl := &Blacklist{Modules: []BlacklistedModule{{Namespace: "NS", Name: "n", Target: "aws", Version: "v0.9.0", Reason: "bad"}}}
@@ -156,7 +156,7 @@ func TestPublishedModuleVersions(t *testing.T) {
 	if strings.Join(got, ",") != "2.0.0,1.1.0-beta1,1.0.0" {
 		t.Errorf("published = %v", got)
 	}
-	if pub[0].Entry.Commit != "abc" {
+	if pub[0].Entry.Commit != "abcdef0123456789abcdef0123456789abcdef01" {
 		t.Errorf("duplicate resolution picked %+v, want the one with a commit", pub[0].Entry)
 	}
 	if len(dropped) != 3 {

@@ -146,7 +146,7 @@ func TestBuildStopsOnSIGTERM(t *testing.T) {
 				t.Fatalf("build finished before the signal: %v", err)
 			}
 			start := time.Now()
-			err := waitWithin(t, cmd, 5*time.Second)
+			err := waitWithin(t, cmd, 10*time.Second)
 			t.Logf("exited %v after the signal: %v", time.Since(start), err)
 			if err == nil {
 				t.Fatalf("interrupted build exited 0; stderr:\n%s", stderr)

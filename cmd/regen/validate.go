@@ -25,9 +25,16 @@ func newValidateCmd(g *globals) *cobra.Command {
 		Short: "Check a registry data folder and list every problem",
 		Long: `Check a registry data folder (providers/, modules/, keys/,
 versions_blacklist.json) and list every problem, one per line, naming the file
-and the JSON field. Exits 1 when there is any error; warnings (oddities the
-public registry serves anyway) do not fail unless --strict is given. Exits 2
-when the folder cannot be validated at all (missing, not a data folder).
+and the JSON field; a member of the wrong type does not hide the file's other
+problems. Exits 1 when there is any error; warnings (oddities the public
+registry serves anyway, members whose names look misspelled such as "hl" for
+"h1") do not fail unless --strict is given, which also makes every member
+regen does not read an error. Exits 2 when the folder cannot be validated at
+all (missing, not a data folder).
+
+What validate calls an error is never published: regen build and serve --data
+leave out a version holding such a value (or every version of a file whose
+repository is one), with a warning naming the file and the field.
 
 With FILE arguments (or --files-from), only those data files are checked in
 full, plus the checks that span files: validation for a pull request.
@@ -85,7 +92,7 @@ whose committed files were checked when they were committed.`,
 	}
 	f := cmd.Flags()
 	f.StringVar(&data, "data", "registry-data", "registry data folder")
-	f.BoolVar(&opts.Strict, "strict", false, "for new submissions: oddities the public registry serves are errors, versions must be strict semver")
+	f.BoolVar(&opts.Strict, "strict", false, "for new submissions: oddities the public registry serves and unknown members are errors, versions must be strict semver")
 	f.IntVar(&opts.Jobs, "jobs", 0, "files checked at once (0: twice the CPUs)")
 	f.BoolVar(&changed, "changed", false, "check only the data files that differ from the git HEAD (and the checks that span files)")
 	f.StringVar(&filesFrom, "files-from", "", `read FILE arguments from this file, one per line ("-" for stdin)`)

@@ -237,7 +237,11 @@ func (b *builder) parseError(j *job, err error) error {
 func (b *builder) logDropped(j *job, dropped []regdata.Dropped) {
 	j.dropped = len(dropped)
 	for _, d := range dropped {
-		b.log.Warn("version left out", "entry", j.e.key, "file", j.e.rel, "version", d.Version, "reason", d.Reason)
+		if d.Field == "" {
+			b.log.Warn("version left out", "entry", j.e.key, "file", j.e.rel, "version", d.Version, "reason", d.Reason)
+			continue
+		}
+		b.log.Warn("version left out", "entry", j.e.key, "file", j.e.rel, "field", d.Field, "version", d.Version, "reason", d.Reason)
 	}
 }
 

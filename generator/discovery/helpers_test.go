@@ -6,6 +6,7 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -76,6 +77,9 @@ func publishedVersions(t *testing.T, addr regdata.ModuleAddr, versions ...regdat
 
 func providerVersions(t *testing.T, addr regdata.ProviderAddr, versions ...regdata.ProviderVersion) []regdata.Published[regdata.ProviderVersion] {
 	t.Helper()
+	for i := range versions {
+		versions[i] = servable(versions[i])
+	}
 	pub, dropped := regdata.PublishedProviderVersions(addr, &regdata.ProviderFile{Versions: versions}, &regdata.Blacklist{})
 	if len(dropped) > 0 {
 		t.Fatalf("dropped %v", dropped)
@@ -141,8 +145,8 @@ func newFixture(t *testing.T) fixture {
 			{
 				Addr: vpc,
 				Versions: publishedVersions(t, vpc,
-					regdata.ModuleVersion{Version: "v1.0", Commit: "aaa", Discovered: day(1)},
-					regdata.ModuleVersion{Version: "v1.1.0", Commit: "bbb", Discovered: day(20)}),
+					regdata.ModuleVersion{Version: "v1.0", Commit: strings.Repeat("a", 40), Discovered: day(1)},
+					regdata.ModuleVersion{Version: "v1.1.0", Commit: strings.Repeat("b", 40), Discovered: day(20)}),
 				Systems:   systems["acme/vpc"],
 				Source:    "https://github.com/Acme/terraform-aws-vpc",
 				Verified:  true,
@@ -158,7 +162,7 @@ func newFixture(t *testing.T) fixture {
 			},
 			{
 				Addr:        consul,
-				Versions:    publishedVersions(t, consul, regdata.ModuleVersion{Version: "v0.12.0", Commit: "ccc", Discovered: day(3)}),
+				Versions:    publishedVersions(t, consul, regdata.ModuleVersion{Version: "v0.12.0", Commit: strings.Repeat("c", 40), Discovered: day(3)}),
 				Systems:     systems["hashicorp/consul"],
 				Source:      "https://github.com/hashicorp/terraform-aws-consul",
 				Description: "A Terraform Module for how to run Consul on AWS",
@@ -186,4 +190,17 @@ func newFixture(t *testing.T) fixture {
 			{Type: events.ModuleDeleted, Time: time.Date(2026, 8, 1, 9, 0, 0, 0, time.UTC), Namespace: "older", Name: "gone", Target: "aws"},
 		},
 	}
+}
+
+// servable fills in what a provider version needs to be published (see
+// regdata.ProviderVersionViolations) and the discovery documents ignore:
+// checksum URLs and one target.
+func servable(v regdata.ProviderVersion) regdata.ProviderVersion {
+	if len(v.Targets) > 0 {
+		return v
+	}
+	const base = "https://example.test/"
+	v.SHASumsURL, v.SHASumsSignatureURL = base+"SUMS", base+"SUMS.sig"
+	v.Targets = []regdata.Target{{OS: "linux", Arch: "amd64", Filename: "p.zip", DownloadURL: base + "p.zip", SHASum: strings.Repeat("a", 64)}}
+	return v
 }

@@ -72,7 +72,7 @@ func TestDocsProviderShape(t *testing.T) {
 func TestNewProviderInputWarnings(t *testing.T) {
 	addr := regdata.ProviderAddr{Namespace: "hashicorp", Type: "random"}
 	f := &regdata.ProviderFile{
-		Versions: []regdata.ProviderVersion{{Version: "1.0.0"}},
+		Versions: []regdata.ProviderVersion{servable(regdata.ProviderVersion{Version: "1.0.0"})},
 		Warnings: []string{"moved to opentofu/random"},
 	}
 	in := NewProviderInput(addr, f, &regdata.Blacklist{}, "https://github.com/hashicorp/terraform-provider-random")

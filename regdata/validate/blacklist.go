@@ -21,7 +21,7 @@ func (c *fileCheck) blacklist(data []byte) []blEntry {
 	ok := c.decode(data, blacklistShape, func(d []byte) (err error) {
 		b, err = regdata.ParseBlacklist(d)
 		return err
-	})
+	}, func() bool { return true }) // entries keep no unknown members: always look
 	if !ok {
 		return nil
 	}

@@ -3,6 +3,9 @@ package validate
 import (
 	"fmt"
 	"strconv"
+	"strings"
+
+	"github.com/regen-registry/regen/regdata"
 )
 
 // fileCheck collects the problems of one file.
@@ -10,9 +13,15 @@ type fileCheck struct {
 	path     string
 	strict   bool
 	problems []Problem
+	reported []string // fields of the wrong type: nothing more is said about them
 }
 
 func (c *fileCheck) add(s Severity, field, format string, args ...any) {
+	for _, r := range c.reported {
+		if field == r || strings.HasPrefix(field, r+".") || strings.HasPrefix(field, r+"[") {
+			return
+		}
+	}
 	c.problems = append(c.problems, Problem{Severity: s, Path: c.path, Field: field, Message: fmt.Sprintf(format, args...)})
 }
 
@@ -43,13 +52,5 @@ func member(parent, name string) string {
 // index returns the JSON path of element i of the list at parent.
 func index(parent string, i int) string { return parent + "[" + strconv.Itoa(i) + "]" }
 
-// quote renders a value for a message: Go-quoted, cut short if long, so
-// garbage input cannot flood the report.
-func quote(s string) string {
-	const max = 80
-	r := []rune(s)
-	if len(r) > max {
-		return strconv.Quote(string(r[:max])) + "…"
-	}
-	return strconv.Quote(s)
-}
+// quote renders a value for a message (regdata.Quote).
+func quote(s string) string { return regdata.Quote(s) }

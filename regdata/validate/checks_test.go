@@ -197,7 +197,7 @@ func TestJSONChecks(t *testing.T) {
 			want: []want{{Error, provPath, "versions[0].targets[0].size", "want an integer, found the number 1.5"}}},
 		{name: "versions not a list", files: map[string]string{modPath: `{"versions": {"version": "1.0.0"}}`},
 			want: []want{{Error, modPath, "versions", "want a list, found an object"}}},
-		{name: "missing versions", files: map[string]string{modPath: `{"repository": "x"}`},
+		{name: "missing versions", files: map[string]string{modPath: `{"repository": "example/terraform-aws-net"}`},
 			want: []want{{Error, modPath, "versions", "missing"}}},
 		{name: "unknown members are fine", files: map[string]string{modPath: `{"versions": [{"version": "v1.0.0", "note": 1}], "x": [1]}`}},
 	}
@@ -250,7 +250,15 @@ func TestProviderChecks(t *testing.T) {
 		{name: "http URL", files: edit(func(p *regdata.ProviderFile) {
 			p.Versions[0].SHASumsURL = strings.Replace(p.Versions[0].SHASumsURL, "https:", "http:", 1)
 		}),
-			want: []want{{Error, provPath, "versions[0].shasums_url", "not an https URL"}}},
+			want: []want{{Warning, provPath, "versions[0].shasums_url", "not an https URL"}}},
+		{name: "http URL, strict", strict: true, files: edit(func(p *regdata.ProviderFile) {
+			p.Versions[0].Targets[0].DownloadURL = strings.Replace(p.Versions[0].Targets[0].DownloadURL, "https:", "http:", 1)
+		}),
+			want: []want{{Error, provPath, "versions[0].targets[0].download_url", "not an https URL"}}},
+		{name: "ftp URL", files: edit(func(p *regdata.ProviderFile) {
+			p.Versions[0].Targets[0].DownloadURL = "ftp://example.test/x.zip"
+		}),
+			want: []want{{Error, provPath, "versions[0].targets[0].download_url", "not an https URL"}}},
 		{name: "relative URL", files: edit(func(p *regdata.ProviderFile) { p.Versions[1].SHASumsSignatureURL = "/sums.sig" }),
 			want: []want{{Error, provPath, "versions[1].shasums_signature_url", "not an https URL"}}},
 		{name: "malformed URL", files: edit(func(p *regdata.ProviderFile) { p.Versions[0].Targets[1].DownloadURL = "https://exa mple.com/x.zip" }),
@@ -306,7 +314,23 @@ func TestModuleChecks(t *testing.T) {
 	edit := func(f func(m *regdata.ModuleFile)) map[string]string {
 		return map[string]string{modPath: module(t, f)}
 	}
+	repo := func(r string) map[string]string { return edit(func(m *regdata.ModuleFile) { m.Repository = r }) }
 	cases := []checkCase{
+		{name: "repository shorthand", files: repo("other/terraform-aws-net")},
+		{name: "repository https", files: repo("https://git.example.test/team/net.git")},
+		{name: "repository git:: ssh", files: repo("git::ssh://git@git.example.test/team/net.git")},
+		{name: "repository not a URL", files: repo("::not a url::"),
+			want: []want{{Error, modPath, "repository", "contains white space or control characters"}}},
+		{name: "repository garbage", files: repo("not/a/repo"),
+			want: []want{{Error, modPath, "repository", "neither OWNER/NAME nor an https URL"}}},
+		{name: "repository other scheme", files: repo("file:///etc"),
+			want: []want{{Error, modPath, "repository", "want https"}}},
+		{name: "repository credentials", files: repo("https://user:pw@git.example.test/x.git"),
+			want: []want{{Error, modPath, "repository", "holds credentials"}}},
+		{name: "repository plain http", files: repo("http://git.example.test/x.git"),
+			want: []want{{Warning, modPath, "repository", "not https"}}},
+		{name: "version unusable in a path", files: edit(func(m *regdata.ModuleFile) { m.Versions[1].Version = "1.0.0-a~b" }),
+			want: []want{{Error, modPath, "versions[1].version", "cannot be used in an API path"}}},
 		{name: "commit not 40 hex", files: edit(func(m *regdata.ModuleFile) { m.Versions[0].Commit = "abc123" }),
 			want: []want{{Error, modPath, "versions[0].commit", `not 40 hex digits: "abc123"`}}},
 		{name: "unparsable version", files: edit(func(m *regdata.ModuleFile) { m.Versions[1].Version = "release-1" }),
@@ -345,7 +369,10 @@ func TestBlacklistChecks(t *testing.T) {
 		{name: "bad JSON", files: map[string]string{bl: "{\n\"providers\": [\n{\"namespace\" \"x\"}]}"},
 			want: []want{{Error, bl, "", "invalid JSON at line 3, column 14"}}},
 		{name: "wrong type", files: map[string]string{bl: `{"providers": [{"version": 1}]}`},
-			want: []want{{Error, bl, "providers[0].version", "want a string, found the number 1"}}},
+			want: []want{
+				{Error, bl, "providers[0].version", "want a string, found the number 1"},
+				{Error, bl, "providers[0].namespace", "missing"},
+				{Error, bl, "providers[0].name", "missing"}}},
 		{name: "provider not in the folder", files: map[string]string{bl: entry("hashicorp", "aws", "6.1.0", "bug")},
 			want: []want{{Warning, bl, "providers[0]", "points nowhere: there is no providers/h/hashicorp/aws.json"}}},
 		{name: "provider not in the folder, strict", strict: true, files: map[string]string{bl: entry("hashicorp", "aws", "6.1.0", "bug")},

@@ -6,6 +6,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
+	"strconv"
+	"strings"
 
 	"github.com/regen-registry/regen/regdata"
 )
@@ -16,12 +19,14 @@ type kind int
 const (
 	kString kind = iota
 	kInteger
+	kBool
 	kArray
 	kObject
 )
 
 // shape describes the JSON a data file must have, for naming every member
-// of the wrong type. Members not listed may hold anything.
+// of the wrong type, and lists every member regen reads (others are kept
+// but unknown: errors in strict mode).
 type shape struct {
 	kind   kind
 	fields map[string]*shape // kObject
@@ -31,6 +36,7 @@ type shape struct {
 var (
 	str     = &shape{kind: kString}
 	integer = &shape{kind: kInteger}
+	boolean = &shape{kind: kBool}
 )
 
 func object(fields map[string]*shape) *shape { return &shape{kind: kObject, fields: fields} }
@@ -38,8 +44,9 @@ func list(elem *shape) *shape                { return &shape{kind: kArray, elem:
 
 var (
 	providerShape = object(map[string]*shape{
-		"repository": str,
-		"warnings":   list(str),
+		"repository":  str,
+		"description": str, // read by the discovery API
+		"warnings":    list(str),
 		"versions": list(object(map[string]*shape{
 			"version":               str,
 			"protocols":             list(str),
@@ -56,8 +63,10 @@ var (
 		})),
 	})
 	moduleShape = object(map[string]*shape{
-		"repository": str,
-		"warnings":   list(str),
+		"repository":  str,
+		"description": str,     // read by the discovery API
+		"verified":    boolean, // read by the discovery API
+		"warnings":    list(str),
 		"versions": list(object(map[string]*shape{
 			"version": str, "commit": str, "discovered": str,
 		})),
@@ -72,11 +81,17 @@ var (
 	})
 )
 
-// decode parses data with parse (a regdata parser). When that fails it
-// explains why: a syntax error with its line and column, or every member of
-// the wrong type, named by its JSON path. It also refuses a top-level value
-// that is not an object, which the parsers accept for null.
-func (c *fileCheck) decode(data []byte, s *shape, parse func([]byte) error) bool {
+// decode parses data with parse (a regdata parser) for the content
+// checks. A syntax error is reported with its line and column, and ends
+// the checks (false). Every member of the wrong type is reported, named by
+// its JSON path, and left out (a wrong list element is replaced by an
+// empty one) so that the rest of the file is still parsed and checked; the
+// checks say nothing more about a member already reported. Members the
+// shape does not know are errors in strict mode, with a "did you mean"
+// hint; outside strict mode a near miss of a known name ("hl" for "h1") is
+// a warning. A top-level value that is not an object (which the parsers
+// accept for null) is an error that ends the checks.
+func (c *fileCheck) decode(data []byte, s *shape, parse func([]byte) error, hasUnknown func() bool) bool {
 	trimmed := bytes.TrimLeft(data, " \t\r\n")
 	if len(trimmed) == 0 {
 		c.errorf("", "invalid JSON: empty file")
@@ -95,6 +110,11 @@ func (c *fileCheck) decode(data []byte, s *shape, parse func([]byte) error) bool
 			if rest := bytes.TrimLeft(data[end:], " \t\r\n"); len(rest) > 0 {
 				c.syntax(data, int64(len(data)-len(rest)+1), "unexpected data after the top-level value")
 				return false
+			}
+		}
+		if c.strict || hasUnknown() {
+			if v, ok := genericJSON(data); ok {
+				c.unknown(v, s, "")
 			}
 		}
 		return true
@@ -124,10 +144,34 @@ func (c *fileCheck) decode(data []byte, s *shape, parse func([]byte) error) bool
 		c.syntax(data, int64(len(data)-len(rest)+1), "unexpected data after the top-level value")
 		return false
 	}
-	if c.types(v, s, "") == 0 {
-		c.errorf("", "cannot be read: %v", err) // a case the shapes do not describe
+	if _, isObject := v.(map[string]any); !isObject {
+		c.errorf("", "want a JSON object, found %s", jsonType(v))
+		return false
 	}
-	return false
+	n := 0
+	v = c.prune(v, s, "", &n)
+	c.unknown(v, s, "")
+	if n == 0 {
+		c.errorf("", "cannot be read: %v", err) // a case the shapes do not describe
+		return false
+	}
+	clean, merr := json.Marshal(v)
+	if merr == nil {
+		merr = parse(clean)
+	}
+	if merr != nil {
+		c.errorf("", "cannot be read: %v", err)
+		return false
+	}
+	return true
+}
+
+// genericJSON decodes data (valid JSON) keeping numbers as written.
+func genericJSON(data []byte) (any, bool) {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.UseNumber()
+	var v any
+	return v, dec.Decode(&v) == nil
 }
 
 func (c *fileCheck) syntax(data []byte, off int64, msg string) {
@@ -135,54 +179,164 @@ func (c *fileCheck) syntax(data []byte, off int64, msg string) {
 	c.errorf("", "invalid JSON at line %d, column %d: %s", line, col, msg)
 }
 
-// types reports every value in v whose JSON type does not match s, and
-// returns how many it found. null is accepted anywhere, as encoding/json
-// reads it as the zero value.
-func (c *fileCheck) types(v any, s *shape, field string) int {
+// prune reports every value in v whose JSON type does not match s,
+// counting them in n, and returns v without them: a wrong member is left
+// out, a wrong list element replaced by the zero value of its shape (so
+// the other elements keep their index). null is accepted anywhere, as
+// encoding/json reads it as the zero value.
+func (c *fileCheck) prune(v any, s *shape, field string, n *int) any {
 	if v == nil {
-		return 0
+		return nil
 	}
 	want := ""
 	switch s.kind {
 	case kString:
 		if _, ok := v.(string); ok {
-			return 0
+			return v
 		}
 		want = "a string"
 	case kInteger:
-		if n, ok := v.(json.Number); ok {
-			if _, err := n.Int64(); err == nil {
-				return 0
+		if num, ok := v.(json.Number); ok {
+			if _, err := num.Int64(); err == nil {
+				return v
 			}
 		}
 		want = "an integer"
+	case kBool:
+		if _, ok := v.(bool); ok {
+			return v
+		}
+		want = "true or false"
 	case kArray:
 		if arr, ok := v.([]any); ok {
-			n := 0
 			for i, e := range arr {
-				n += c.types(e, s.elem, index(field, i))
+				if arr[i] = c.prune(e, s.elem, index(field, i), n); arr[i] == nil && e != nil {
+					arr[i] = s.elem.zero()
+				}
 			}
-			return n
+			return v
 		}
 		want = "a list"
 	case kObject:
 		if obj, ok := v.(map[string]any); ok {
-			n := 0
 			for name, fs := range s.fields {
-				if e, ok := obj[name]; ok {
-					n += c.types(e, fs, member(field, name))
+				e, ok := obj[name]
+				if !ok {
+					continue
+				}
+				if p := c.prune(e, fs, member(field, name), n); p == nil && e != nil {
+					delete(obj, name)
+				} else {
+					obj[name] = p
 				}
 			}
-			return n
+			return v
 		}
 		want = "an object"
 	}
-	if field == "" {
-		c.errorf(field, "want a JSON object, found %s", jsonType(v))
-	} else {
-		c.errorf(field, "want %s, found %s", want, jsonType(v))
+	*n++
+	c.errorf(field, "want %s, found %s", want, jsonType(v))
+	c.reported = append(c.reported, field)
+	return nil
+}
+
+// zero is the value a list element of the wrong type is replaced with.
+func (s *shape) zero() any {
+	switch s.kind {
+	case kString:
+		return ""
+	case kArray:
+		return []any{}
+	case kObject:
+		return map[string]any{}
 	}
-	return 1
+	return nil
+}
+
+// unknown reports the members of objects in v that s does not list: an
+// error in strict mode, else a warning when the name is close to a known
+// one (a likely typo that loses the value).
+func (c *fileCheck) unknown(v any, s *shape, field string) {
+	switch s.kind {
+	case kArray:
+		if arr, ok := v.([]any); ok {
+			for i, e := range arr {
+				c.unknown(e, s.elem, index(field, i))
+			}
+		}
+	case kObject:
+		obj, ok := v.(map[string]any)
+		if !ok {
+			return
+		}
+		names := make([]string, 0, len(obj))
+		for name := range obj {
+			names = append(names, name)
+		}
+		slices.Sort(names)
+		for _, name := range names {
+			if fs, known := s.fields[name]; known {
+				c.unknown(obj[name], fs, member(field, name))
+				continue
+			}
+			guess := closest(name, s.fields)
+			switch {
+			case guess != "":
+				c.oddityf(member(field, name), "unknown member %s: did you mean %s?", quote(name), quote(guess))
+			case c.strict:
+				c.errorf(member(field, name), "unknown member %s (known here: %s)", quote(name), knownList(s.fields))
+			}
+		}
+	}
+}
+
+// closest returns the known name nearest to name when it is a likely
+// misspelling (same letters in another case, or at most one edit for
+// short names and two for longer ones), else "".
+func closest(name string, known map[string]*shape) string {
+	best, bestD := "", 3
+	for k := range known {
+		d := editDistance(strings.ToLower(name), k)
+		limit := 2
+		if len(k) <= 4 {
+			limit = 1
+		}
+		if d <= limit && (d < bestD || d == bestD && k < best) {
+			best, bestD = k, d
+		}
+	}
+	return best
+}
+
+// editDistance is the Levenshtein distance between a and b (bytes).
+func editDistance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
+}
+
+// knownList names the members an object may have, sorted.
+func knownList(fields map[string]*shape) string {
+	names := make([]string, 0, len(fields))
+	for k := range fields {
+		names = append(names, strconv.Quote(k))
+	}
+	slices.Sort(names)
+	return strings.Join(names, ", ")
 }
 
 // jsonType names the JSON type of a value decoded with UseNumber.

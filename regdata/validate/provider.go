@@ -20,13 +20,14 @@ func (c *fileCheck) provider(data []byte) providerFacts {
 	ok := c.decode(data, providerShape, func(b []byte) (err error) {
 		f, err = regdata.ParseProviderFile(b)
 		return err
-	})
+	}, func() bool { return providerHasExtra(f) })
 	if !ok {
 		return providerFacts{}
 	}
 	if len(f.Versions) == 0 {
 		c.versionsPresent(data)
 	}
+	c.repository(f.Repository)
 	raw := make([]string, len(f.Versions))
 	for i, v := range f.Versions {
 		raw[i] = v.Version
@@ -51,35 +52,35 @@ func (c *fileCheck) versionsPresent(data []byte) {
 }
 
 func (c *fileCheck) providerVersion(field string, v regdata.ProviderVersion) {
-	c.protocols(field, "protocols", v.Protocols)
-	c.httpsURL(field, "shasums_url", v.SHASumsURL)
-	c.httpsURL(field, "shasums_signature_url", v.SHASumsSignatureURL)
-	c.discovered(field, "discovered", v.Discovered)
-	if len(v.Targets) == 0 {
-		c.errorf(member(field, "targets"), "no targets: clients have nothing to download")
-		return
-	}
-	targets := member(field, "targets")
-	seen := make(map[[2]string]int, len(v.Targets))
+	c.violations(regdata.ProviderVersionViolations(field, v))
+	c.protocolOddities(field, v.Protocols)
+	c.plainHTTP(field, "shasums_url", v.SHASumsURL)
+	c.plainHTTP(field, "shasums_signature_url", v.SHASumsSignatureURL)
 	for j, t := range v.Targets {
-		tf := index(targets, j)
-		c.platformName(tf, "os", t.OS)
-		c.platformName(tf, "arch", t.Arch)
-		c.fileName(tf, "filename", t.Filename)
-		c.httpsURL(tf, "download_url", t.DownloadURL)
-		c.sha256Hex(tf, "shasum", t.SHASum)
-		c.h1(tf, "h1", t.H1)
-		if t.Size < 0 {
-			c.errorf(member(tf, "size"), "negative size %d", t.Size)
-		}
-		if t.OS == "" || t.Arch == "" {
-			continue
-		}
-		p := [2]string{t.OS, t.Arch}
-		if k, dup := seen[p]; dup {
-			c.errorf(tf, "duplicate platform %s/%s (also %s)", quote(t.OS), quote(t.Arch), index(targets, k))
-			continue
-		}
-		seen[p] = j
+		c.plainHTTP(index(member(field, "targets"), j), "download_url", t.DownloadURL)
 	}
+}
+
+// providerHasExtra reports whether a provider file has members regen does
+// not model (kept in Extra fields).
+func providerHasExtra(f *regdata.ProviderFile) bool {
+	if len(f.Extra) > 0 {
+		return true
+	}
+	for _, v := range f.Versions {
+		if len(v.Extra) > 0 {
+			return true
+		}
+		for _, t := range v.Targets {
+			if len(t.Extra) > 0 {
+				return true
+			}
+		}
+	}
+	for _, e := range f.VersionsErrors {
+		if len(e.Extra) > 0 {
+			return true
+		}
+	}
+	return false
 }

@@ -16,8 +16,9 @@ func (c *fileCheck) versionList(versions []string, provider bool) []string {
 	same := make(map[string]int, len(versions))
 	for i, v := range versions {
 		field := member(index("versions", i), "version")
-		if v == "" {
-			c.errorf(field, "missing")
+		n, msg := regdata.CheckVersion(v)
+		if msg != "" {
+			c.errorf(field, "%s", msg)
 			continue
 		}
 		if j, dup := exact[v]; dup {
@@ -25,11 +26,6 @@ func (c *fileCheck) versionList(versions []string, provider bool) []string {
 			continue
 		}
 		exact[v] = i
-		n, err := regdata.NormalizeVersion(v)
-		if err != nil {
-			c.errorf(field, "%s is not a version Terraform can parse", quote(v))
-			continue
-		}
 		norm[i] = n
 		if !regdata.IsStrictSemver(v) {
 			c.oddityf(field, "%s is not a strict semantic version (clients request it as %s)", quote(v), n)
