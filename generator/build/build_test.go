@@ -175,7 +175,7 @@ func TestTreeContent(t *testing.T) {
 			t.Errorf("API path not lower-cased: %s", p)
 		}
 	}
-	if s.Dropped != 4 || s.Written != len(tree)-2 || s.Regenerated != s.Entries {
+	if s.Dropped != 5 || s.Written != len(tree)-2 || s.Regenerated != s.Entries {
 		t.Errorf("summary %+v (tree %d files)", s, len(tree))
 	}
 }

@@ -165,7 +165,8 @@ func TestDiscoveryToggleRebuildsInFull(t *testing.T) {
 
 // TestDiscoveryHostileData checks that data the protocols accept never
 // fails the discovery API: build metadata in versions, members of the wrong
-// type, bad dates, modules and providers without publishable versions.
+// type, modules and providers without publishable versions. (A bad date is
+// a validate error: its version is not published at all.)
 func TestDiscoveryHostileData(t *testing.T) {
 	data := t.TempDir()
 	write := func(rel, body string) {
@@ -178,7 +179,8 @@ func TestDiscoveryHostileData(t *testing.T) {
 		}
 	}
 	write("modules/a/acme/net/aws.json", `{"description": 42, "verified": "yes", "versions": [
-		{"version": "v1.0.0+build.5", "commit": "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", "discovered": "yesterday"},
+		{"version": "v1.0.0+build.5", "commit": "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"},
+		{"version": "v1.5.0", "discovered": "yesterday"},
 		{"version": "1.0", "discovered": "2026-01-01T00:00:00Z"},
 		{"version": "v2.0.0-rc.1"},
 		{"version": "v3.0.0/../../x"},
@@ -188,8 +190,8 @@ func TestDiscoveryHostileData(t *testing.T) {
 	write("providers/a/acme/nothing.json", `{"versions": []}`)
 	out := filepath.Join(t.TempDir(), "out")
 	s := mustBuild(t, discoveryOptions(data, out))
-	if s.Dropped != 2 {
-		t.Errorf("dropped %d versions, want the 2 unparsable ones", s.Dropped)
+	if s.Dropped != 3 {
+		t.Errorf("dropped %d versions, want the 2 unparsable ones and the one with a bad date (validate errors)", s.Dropped)
 	}
 	for _, p := range []string{
 		"v1/modules/acme/net/aws/1.0.0+build.5/index.json",
