@@ -85,7 +85,6 @@ func stagingLeft(t *testing.T, out string) []string {
 // staging folder; SIGTERM is sent anyway if it is still running.
 func TestBuildHostileKeysStopsAtOnce(t *testing.T) {
 	data := t.TempDir()
-	writeModules(t, data, 50)
 	provider := `{"versions":[{"version":"1.0.0","protocols":["6.0"],` +
 		`"shasums_url":"https://example.test/SUMS","shasums_signature_url":"https://example.test/SUMS.sig",` +
 		`"targets":[{"os":"linux","arch":"amd64","filename":"p.zip","download_url":"https://example.test/p.zip","shasum":"` + strings.Repeat("a", 64) + `"}]}]}`
@@ -109,8 +108,10 @@ func TestBuildHostileKeysStopsAtOnce(t *testing.T) {
 	}
 	out := filepath.Join(t.TempDir(), "out")
 	cmd, stderr := regenProcess(t, "build", "--data", data, "--out", out, "-q")
-	time.AfterFunc(2*time.Second, func() { _ = cmd.Process.Signal(syscall.SIGTERM) })
-	err := waitWithin(t, cmd, 10*time.Second)
+	// It fails in well under a second; a SIGTERM after 10s (the old code
+	// was still reading /dev/zero) must end it too.
+	time.AfterFunc(10*time.Second, func() { _ = cmd.Process.Signal(syscall.SIGTERM) })
+	err := waitWithin(t, cmd, 20*time.Second)
 	if err == nil {
 		t.Fatal("build over hostile keys succeeded")
 	}
@@ -131,7 +132,7 @@ func TestBuildStopsOnSIGTERM(t *testing.T) {
 	for _, sig := range []syscall.Signal{syscall.SIGTERM, syscall.SIGINT} {
 		t.Run(sig.String(), func(t *testing.T) {
 			data := t.TempDir()
-			writeModules(t, data, 600)
+			writeModules(t, data, 1000)
 			out := filepath.Join(t.TempDir(), "out")
 			cmd, stderr := regenProcess(t, "build", "--data", data, "--out", out, "-q", "--jobs", "1")
 			deadline := time.Now().Add(30 * time.Second)
@@ -141,7 +142,7 @@ func TestBuildStopsOnSIGTERM(t *testing.T) {
 				}
 				time.Sleep(10 * time.Millisecond)
 			}
-			time.Sleep(200 * time.Millisecond)
+			time.Sleep(100 * time.Millisecond)
 			if err := cmd.Process.Signal(sig); err != nil {
 				t.Fatalf("build finished before the signal: %v", err)
 			}
