@@ -1,10 +1,10 @@
 package build
 
 import (
-	"bytes"
 	"cmp"
 	"context"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -13,6 +13,7 @@ import (
 
 	"github.com/regen-registry/regen/generator"
 	"github.com/regen-registry/regen/generator/discovery"
+	"github.com/regen-registry/regen/manifest"
 	"github.com/regen-registry/regen/moddocs"
 	"github.com/regen-registry/regen/regdata"
 	"github.com/regen-registry/regen/regdata/events"
@@ -32,9 +33,8 @@ type discoveryState struct {
 	docs      *moddocs.Store
 	systems   discovery.Systems
 	downloads func(entry string) stats.Summary // nil: no counts
-	savedMu   sync.Mutex
-	saved     map[string][]byte // the previous build's summaries by entry key (restored ones removed)
-	pending   sync.WaitGroup    // data entries not yet processed
+	saved     *discovery.SavedState            // the previous build's summaries
+	pending   sync.WaitGroup                   // data entries not yet processed
 }
 
 // newDiscoveryState prepares the collector; the events log and download
@@ -63,10 +63,13 @@ func newDiscoveryState(ctx context.Context, o Options, gen generator.Options, en
 		countsAt = time.Now()
 	}
 	copts := discovery.Options{
-		Now:     now,
-		BaseURL: strings.TrimRight(gen.BaseURL, "/"),
-		Title:   cmp.Or(o.Title, gen.Hostname, "regen registry"),
-		Events:  evs,
+		// The collector's sorted runs go next to the output, on its
+		// file system (a scratch folder removed when the build ends).
+		SpillDir: filepath.Dir(filepath.Clean(o.Out)),
+		Now:      now,
+		BaseURL:  strings.TrimRight(gen.BaseURL, "/"),
+		Title:    cmp.Or(o.Title, gen.Hostname, "regen registry"),
+		Events:   evs,
 	}
 	if counters != nil {
 		copts.Downloads = func(entry string) stats.Summary { return counters.Summary(entry, countsAt) }
@@ -88,13 +91,12 @@ func newDiscoveryState(ctx context.Context, o Options, gen generator.Options, en
 // loadSaved reads the previous build's summaries; an error means the
 // build must visit every entry.
 func (d *discoveryState) loadSaved(out string) error {
-	f, err := os.Open(filepath.Join(out, filepath.FromSlash(discovery.SavedPath)))
+	s, err := discovery.OpenSaved(filepath.Join(out, filepath.FromSlash(discovery.SavedPath)))
 	if err != nil {
 		return err
 	}
-	defer f.Close()
-	d.saved, err = discovery.ReadSaved(f)
-	return err
+	d.saved = s
+	return nil
 }
 
 // moduleInput is what a module entry's discovery documents depend on
@@ -130,11 +132,11 @@ func (d *discoveryState) total(key string) int64 {
 // restore adds a reused entry's saved summary; false means there is none
 // or it is damaged (a regeneration, not a failed build).
 func (d *discoveryState) restore(key string) bool {
-	d.savedMu.Lock()
-	line, ok := d.saved[key]
-	delete(d.saved, key) // parsed once; its memory goes back to the heap
-	d.savedMu.Unlock()
-	return ok && d.c.AddSaved(line) == nil
+	if d.saved == nil {
+		return false
+	}
+	line, err := d.saved.Line(key)
+	return err == nil && line != nil && d.c.AddSaved(line) == nil
 }
 
 // module renders a module's discovery documents and records its summary.
@@ -203,17 +205,54 @@ func asFile(f discovery.File) generator.File {
 }
 
 // global renders the registry-wide documents; every data entry must be
-// done (pending.Wait).
-func (d *discoveryState) global(put func(generator.File) error) error {
-	return d.c.FinishTo(func(f discovery.File) error { return put(asFile(f)) })
+// done (pending.Wait). Large documents stream to the emitter.
+func (d *discoveryState) global(em *emitter) error {
+	return d.c.FinishStream(emitterSink{em})
+}
+
+// emitterSink hands the Collector's documents to the global entry's
+// emitter.
+type emitterSink struct{ em *emitter }
+
+func (s emitterSink) Put(f discovery.File) error { return s.em.put(asFile(f)) }
+
+func (s emitterSink) Stream(p string, class manifest.Class, write func(io.Writer) error) error {
+	return s.em.stream(p, class, write)
 }
 
 // writeSaved writes the summaries for the next build, atomically, into the
-// tree at root.
+// tree at root, streaming them from the Collector's sorted runs.
 func (d *discoveryState) writeSaved(root string) error {
-	var b bytes.Buffer
-	if err := d.c.WriteSaved(&b); err != nil {
+	p := filepath.Join(root, filepath.FromSlash(discovery.SavedPath))
+	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
 		return fmt.Errorf("writing the discovery state: %w", err)
 	}
-	return regdata.WriteFileAtomic(filepath.Join(root, filepath.FromSlash(discovery.SavedPath)), b.Bytes(), 0o644)
+	f, err := os.CreateTemp(filepath.Dir(p), filepath.Base(p)+".tmp-")
+	if err != nil {
+		return fmt.Errorf("writing the discovery state: %w", err)
+	}
+	err = d.c.WriteSaved(f)
+	if err == nil {
+		err = f.Chmod(0o644)
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(f.Name(), p)
+	}
+	if err != nil {
+		os.Remove(f.Name())
+		return fmt.Errorf("writing the discovery state: %w", err)
+	}
+	return nil
+}
+
+// close removes the collector's scratch files and closes the previous
+// saved state.
+func (d *discoveryState) close() {
+	d.c.Close()
+	if d.saved != nil {
+		d.saved.Close()
+	}
 }

@@ -1,8 +1,14 @@
 package build
 
 import (
+	"bufio"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
+	"fmt"
+	"hash"
+	"io"
 	"os"
 	"path/filepath"
 	"slices"
@@ -38,7 +44,7 @@ func (b *builder) process(ctx context.Context, j *job) error {
 			if !b.generating() {
 				return nil
 			}
-			err = b.disc.global(em.put)
+			err = b.disc.global(em)
 		}
 		return b.finish(j, em, err)
 	}
@@ -299,4 +305,79 @@ func (em *emitter) put(f generator.File) error {
 		em.j.staged = append(em.j.staged, staged{path: f.Path, class: f.Class})
 	}
 	return nil
+}
+
+// stream writes a large document as write produces it, hashing it on the
+// way, so that it is never held in memory; an unchanged one is removed
+// from the staging area again, as put skips it.
+func (em *emitter) stream(p string, class manifest.Class, write func(io.Writer) error) error {
+	full := filepath.Join(em.b.root, filepath.FromSlash(p))
+	dir := filepath.Dir(full)
+	if _, ok := em.dirs[dir]; !ok {
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return &sinkError{fmt.Errorf("creating %s: %w", dir, err)}
+		}
+		em.dirs[dir] = struct{}{}
+	}
+	f, err := os.Create(full)
+	if err != nil {
+		return &sinkError{fmt.Errorf("writing %s: %w", full, err)}
+	}
+	sw := &streamWriter{f: f, h: sha256.New()}
+	bw := bufio.NewWriterSize(sw, 64<<10)
+	err = write(bw)
+	if err == nil {
+		err = bw.Flush()
+	}
+	if cerr := f.Close(); sw.err == nil && cerr != nil {
+		sw.err = cerr
+	}
+	if sw.err != nil {
+		os.Remove(full)
+		return &sinkError{fmt.Errorf("writing %s: %w", full, sw.err)}
+	}
+	if err != nil {
+		os.Remove(full)
+		return err
+	}
+	mf := manifest.File{Path: p, SHA256: hex.EncodeToString(sw.h.Sum(nil)), Size: sw.n, Type: manifest.ContentType(p), Class: class}
+	em.files = append(em.files, mf)
+	if em.seen != nil {
+		em.seen[p] = true
+	}
+	if old, ok := em.oldAll[p]; ok && em.oldOK && old == mf.SHA256 {
+		em.j.unchanged++
+		if err := os.Remove(full); err != nil {
+			return &sinkError{err}
+		}
+		return nil
+	}
+	em.j.written++
+	em.j.bytes += mf.Size
+	if !em.b.full {
+		em.j.staged = append(em.j.staged, staged{path: p, class: class})
+	}
+	return nil
+}
+
+// streamWriter writes to a file and a hash, counting bytes and keeping
+// the file's first error.
+type streamWriter struct {
+	f   *os.File
+	h   hash.Hash
+	n   int64
+	err error
+}
+
+func (w *streamWriter) Write(b []byte) (int, error) {
+	if w.err != nil {
+		return 0, w.err
+	}
+	n, err := w.f.Write(b)
+	w.h.Write(b[:n])
+	w.n += int64(n)
+	if err != nil {
+		w.err = err
+	}
+	return n, err
 }

@@ -105,6 +105,7 @@ func Run(ctx context.Context, o Options) (Summary, error) {
 		if b.disc, err = newDiscoveryState(ctx, o, gen, entries); err != nil {
 			return Summary{}, err
 		}
+		defer b.disc.close()
 	}
 
 	var prev *previous

@@ -3,14 +3,13 @@ package discovery
 import (
 	"bytes"
 	"cmp"
+	"encoding/json"
 	"fmt"
-
-	"slices"
+	"io"
+	"os"
 	"strings"
 	"sync"
 	"time"
-
-	"golang.org/x/sync/errgroup"
 
 	"github.com/regen-registry/regen/generator/feeds"
 	"github.com/regen-registry/regen/generator/search"
@@ -47,6 +46,13 @@ type Options struct {
 	// defaults).
 	SearchShardBytes int
 	DocShardSize     int
+	// SpillDir is where the Collector keeps its sorted run files (a
+	// scratch folder is made in it, removed by Close; "": the system's
+	// temporary folder). Put it on the output's file system.
+	SpillDir string
+
+	// spillBytes, for tests, replaces the sorters' memory budget.
+	spillBytes int
 }
 
 // moduleSummary is what the Collector keeps of a module: a few hundred
@@ -73,15 +79,70 @@ func (p *providerSummary) key() string { return "provider/" + p.row.Key() }
 // from the previous build's saved state (WriteSaved, AddSaved). Its
 // methods are safe for concurrent use; the output does not depend on the
 // order of the Add calls.
+//
+// Its memory does not grow with the registry: each summary is encoded as
+// it arrives and spilled, in sorted runs, to files in a scratch folder
+// (Options.SpillDir); Finish merges the runs and renders every
+// registry-wide document in one pass in key order, streaming the large
+// ones, with a second sorted spill for the search index's popularity
+// order and one for the search feed's id order. Close removes the
+// scratch folder.
 type Collector struct {
-	o         Options
-	mu        sync.Mutex
-	modules   []moduleSummary
-	providers []providerSummary
+	o       Options
+	mu      sync.Mutex
+	entries *sorter   // saved lines by entry key
+	clock   time.Time // the newest publication added
+	scratch string
+	err     error // making the scratch folder
 }
 
 // NewCollector returns an empty Collector.
-func NewCollector(o Options) *Collector { return &Collector{o: o} }
+func NewCollector(o Options) *Collector {
+	c := &Collector{o: o}
+	c.entries = c.newSorter("entries")
+	return c
+}
+
+func (c *Collector) newSorter(name string) *sorter {
+	s := newSorter(c.scratchDir, name)
+	if c.o.spillBytes > 0 {
+		s.limit = c.o.spillBytes
+	}
+	return s
+}
+
+// scratchDir makes the scratch folder on first use.
+func (c *Collector) scratchDir() (string, error) {
+	if c.scratch == "" && c.err == nil {
+		c.scratch, c.err = os.MkdirTemp(c.o.SpillDir, "regen-discovery-")
+		if c.err != nil {
+			c.err = fmt.Errorf("discovery: making a scratch folder: %w", c.err)
+		}
+	}
+	return c.scratch, c.err
+}
+
+// Close removes the Collector's scratch files.
+func (c *Collector) Close() error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.scratch == "" {
+		return nil
+	}
+	err := os.RemoveAll(c.scratch)
+	c.scratch = ""
+	return err
+}
+
+// add records an entry's saved line.
+func (c *Collector) add(key string, line []byte, published time.Time) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if published.After(c.clock) {
+		c.clock = published
+	}
+	return c.entries.add(key, line)
+}
 
 // AddModule records a module. in.Latest (the docs of the latest version,
 // LatestVersion, if any) gives the description when in.Description is
@@ -100,10 +161,11 @@ func (c *Collector) AddModule(in ModuleInput) error {
 			}
 		}
 	}
-	c.mu.Lock()
-	c.modules = append(c.modules, s)
-	c.mu.Unlock()
-	return nil
+	line, err := s.savedLine()
+	if err != nil {
+		return err
+	}
+	return c.add(s.key(), line, s.row.PublishedAt)
 }
 
 // AddProvider records a provider. in.Downloads is not used: see
@@ -114,10 +176,34 @@ func (c *Collector) AddProvider(in ProviderInput) error {
 	}
 	s := providerSummary{row: in.searchProvider(), versions: in.docsProvider().Versions, warnings: in.Warnings}
 	s.row.Downloads = 0
-	c.mu.Lock()
-	c.providers = append(c.providers, s)
-	c.mu.Unlock()
-	return nil
+	line, err := s.savedLine()
+	if err != nil {
+		return err
+	}
+	return c.add(s.key(), line, s.row.PublishedAt)
+}
+
+// Sink receives the registry-wide documents: Put a small one, Stream a
+// large one, whose bytes write hands to the writer it is given. The
+// Collector calls them from one goroutine at a time, and may Put other
+// documents from within a write.
+type Sink interface {
+	Put(File) error
+	Stream(path string, class manifest.Class, write func(io.Writer) error) error
+}
+
+// funcSink is a Sink over a put function: streamed documents are
+// gathered in memory.
+type funcSink func(File) error
+
+func (f funcSink) Put(file File) error { return f(file) }
+
+func (f funcSink) Stream(p string, class manifest.Class, write func(io.Writer) error) error {
+	var b bytes.Buffer
+	if err := write(&b); err != nil {
+		return err
+	}
+	return f(File{Path: p, Data: b.Bytes(), Class: class})
 }
 
 // Finish renders the registry-wide documents, sorted by path:
@@ -146,226 +232,384 @@ func (c *Collector) Finish() ([]File, error) {
 }
 
 // FinishTo is Finish handing each document to put as soon as it is
-// rendered, in no particular order, so that the registry-wide documents
-// (some are tens of MB) are not all held at once. It stops at put's first
-// error.
+// rendered, in no particular order. It stops at put's first error.
 func (c *Collector) FinishTo(put func(File) error) error {
+	return c.FinishStream(funcSink(put))
+}
+
+// FinishStream is Finish handing small documents to the sink as they are
+// rendered and streaming the large ones (the OpenTofu docs lists, the
+// search feed), so that no registry-sized document is held in memory. It
+// stops at the sink's first error.
+func (c *Collector) FinishStream(sink Sink) error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	slices.SortFunc(c.modules, func(a, b moduleSummary) int { return strings.Compare(a.row.Key(), b.row.Key()) })
-	slices.SortFunc(c.providers, func(a, b providerSummary) int { return strings.Compare(a.row.Key(), b.row.Key()) })
-	for i := 1; i < len(c.modules); i++ {
-		if c.modules[i].row.Key() == c.modules[i-1].row.Key() {
-			return fmt.Errorf("discovery: module %s added twice (or two addresses differing only in case)", c.modules[i].row.Key())
-		}
-	}
-	for i := 1; i < len(c.providers); i++ {
-		if c.providers[i].row.Key() == c.providers[i-1].row.Key() {
-			return fmt.Errorf("discovery: provider %s added twice (or two addresses differing only in case)", c.providers[i].row.Key())
-		}
-	}
 	if c.o.Now.IsZero() {
 		c.o.Now = c.dataClock()
 	}
-	downloads := map[string]stats.Summary{}
-	if c.o.Downloads != nil {
-		for i := range c.modules {
-			d := c.o.Downloads(c.modules[i].key())
-			downloads[c.modules[i].key()] = d
-			c.modules[i].row.Downloads = d.Total
-		}
-		for i := range c.providers {
-			d := c.o.Downloads(c.providers[i].key())
-			c.providers[i].row.Downloads = d.Total
-		}
-	}
-
-	seen := map[string]bool{}
-	var putMu sync.Mutex
-	var putErr error
-	add := func(p string, data []byte, class manifest.Class) {
-		putMu.Lock()
-		defer putMu.Unlock()
-		if putErr != nil {
-			return
-		}
+	seen := map[string]bool{} // the few documents not named after an entry
+	once := func(p string) error {
 		if seen[p] {
-			putErr = fmt.Errorf("discovery: two documents at %s", p)
-			return
+			return fmt.Errorf("discovery: two documents at %s", p)
 		}
 		seen[p] = true
-		putErr = put(File{Path: p, Data: data, Class: class})
+		return nil
 	}
-	// The documents made from the search index and the others render in
-	// parallel; put is called under a lock.
-	var g errgroup.Group
-	g.Go(func() error { return c.indexDocuments(add, downloads) })
-	g.Go(func() error { return c.otherDocuments(add) })
-	if err := g.Wait(); err != nil {
+	f := &finisher{c: c, sink: sink, once: once}
+	if err := f.init(); err != nil {
 		return err
 	}
-	return putErr
-}
-
-// indexDocuments renders the search index, the listing pages answered
-// from it and the downloads summaries.
-func (c *Collector) indexDocuments(add func(string, []byte, manifest.Class), downloads map[string]stats.Summary) error {
-	rows := make([]search.Module, len(c.modules))
-	for i, m := range c.modules {
-		rows[i] = m.row
-	}
-	provRows := make([]search.Provider, len(c.providers))
-	for i, p := range c.providers {
-		provRows[i] = p.row
-	}
-	ix := search.Build(rows, provRows, search.BuildOptions{Built: c.o.Now, ShardBytes: c.o.SearchShardBytes})
-	idxFiles, err := ix.Files(c.o.DocShardSize)
-	if err != nil {
+	defer f.close()
+	if err := f.keyPass(); err != nil {
 		return err
 	}
-	for _, f := range idxFiles {
-		add(f.Path, f.Data, manifest.ClassListing)
-	}
-	if err := c.listings(ix, add); err != nil {
+	if err := f.searchIndex(); err != nil {
 		return err
 	}
-	for _, m := range c.modules {
-		a := regdata.ModuleAddr{Namespace: m.row.Namespace, Name: m.row.Name, System: m.row.Provider}
-		p, err := DownloadsSummaryPath(a)
-		if err != nil {
-			return err
-		}
-		data, err := RenderDownloadsSummary(a.String(), downloads[m.key()])
-		if err != nil {
-			return err
-		}
-		add(p, data, manifest.ClassListing)
-	}
-	return nil
-}
-
-// otherDocuments renders the OpenTofu docs indexes, the search feed and
-// the release and change feeds.
-func (c *Collector) otherDocuments(add func(string, []byte, manifest.Class)) error {
-	if err := c.docsIndexes(add); err != nil {
+	if err := f.searchFeed(); err != nil {
 		return err
 	}
-	feed, err := c.searchFeed()
-	if err != nil {
-		return err
-	}
-	add(search.FeedPath, feed, manifest.ClassListing)
 	ff, err := feeds.Build(c.o.Events, feeds.Options{
-		Now: c.o.Now, BaseURL: c.o.BaseURL, Title: c.o.Title, Published: c.published(),
+		Now: c.o.Now, BaseURL: c.o.BaseURL, Title: c.o.Title, Published: f.pub.published,
 	})
 	if err != nil {
 		return err
 	}
-	for _, f := range ff {
-		add(f.Path, f.Data, manifest.ClassListing)
-	}
-	return nil
-}
-
-// listings renders the default pages of every listing.
-func (c *Collector) listings(ix *search.Index, add func(string, []byte, manifest.Class)) error {
-	page := func(urlPath string, q search.Query) error {
-		data, err := RenderModuleList(urlPath, nil, 0, search.DefaultLimit, ix.Modules(q))
-		if err != nil {
+	for _, fd := range ff {
+		if err := f.put(fd.Path, fd.Data); err != nil {
 			return err
 		}
-		add(strings.TrimPrefix(urlPath, "/")+"/"+manifest.DirIndex, data, manifest.ClassListing)
-		return nil
-	}
-	if err := page("/v1/modules", search.Query{}); err != nil {
-		return err
-	}
-	seenNS, seenName := map[string]bool{}, map[string]bool{}
-	for _, m := range c.modules {
-		ns, name := strings.ToLower(m.row.Namespace), strings.ToLower(m.row.Name)
-		if ns == "search" {
-			// /v1/modules/search is the search endpoint; this namespace's
-			// listing is answered only with parameters.
-		} else if !seenNS[ns] {
-			seenNS[ns] = true
-			if err := page("/v1/modules/"+ns, search.Query{Namespace: ns}); err != nil {
-				return err
-			}
-		}
-		if k := ns + "/" + name; !seenName[k] {
-			seenName[k] = true
-			if err := page("/v1/modules/"+k, search.Query{Namespace: ns, Name: name}); err != nil {
-				return err
-			}
-		}
-	}
-	ppage := func(urlPath, ns string) error {
-		total, list := ix.Providers(ns, 0, search.DefaultLimit)
-		data, err := RenderProviderList(urlPath, nil, 0, search.DefaultLimit, total, list)
-		if err != nil {
-			return err
-		}
-		add(strings.TrimPrefix(urlPath, "/")+"/"+manifest.DirIndex, data, manifest.ClassListing)
-		return nil
-	}
-	if err := ppage("/v1/providers", ""); err != nil {
-		return err
-	}
-	seenPNS := map[string]bool{}
-	for _, p := range c.providers {
-		if ns := strings.ToLower(p.row.Namespace); !seenPNS[ns] {
-			seenPNS[ns] = true
-			if err := ppage("/v1/providers/"+ns, ns); err != nil {
-				return err
-			}
-		}
 	}
 	return nil
 }
 
-// docsIndexes renders the OpenTofu docs API's module and provider lists.
-func (c *Collector) docsIndexes(add func(string, []byte, manifest.Class)) error {
-	ml := DocsModuleList{Modules: make([]DocsModule, 0, len(c.modules))}
-	for _, m := range c.modules {
-		ml.Modules = append(ml.Modules, m.docsModule())
-	}
-	data, err := Marshal(ml)
-	if err != nil {
-		return err
-	}
-	add(DocsModulesIndex, data, manifest.ClassListing)
-	pl := DocsProviderList{Providers: make([]DocsProvider, 0, len(c.providers))}
-	for _, p := range c.providers {
-		pl.Providers = append(pl.Providers, p.docsProvider())
-	}
-	data, err = Marshal(pl)
-	if err != nil {
-		return err
-	}
-	add(DocsProvidersIndex, data, manifest.ClassListing)
-	return nil
-}
-
-// searchFeed renders registry/docs/search.ndjson: every module (and its
-// submodules) and provider, and delete records for entries deleted within
-// the deletion window that are not back.
-func (c *Collector) searchFeed() ([]byte, error) {
-	var items []search.FeedItem
-	present := map[string]bool{}
-	for _, m := range c.modules {
-		for _, it := range search.ModuleFeedItems(m.row, m.submodules) {
-			items = append(items, it)
-			present[it.ID] = true
-		}
-	}
-	for _, p := range c.providers {
-		it := search.ProviderFeedItem(p.row, len(p.warnings))
-		items = append(items, it)
-		present[it.ID] = true
-	}
-	since := c.o.Now.Add(-cmp.Or(c.o.DeletionWindow, 30*24*time.Hour))
-	deleted := map[string]time.Time{}
+// dataClock is the newest time the collected data holds: the latest event
+// or publication (the Unix epoch for an empty registry).
+func (c *Collector) dataClock() time.Time {
+	t := time.Unix(0, 0).UTC()
 	for _, e := range c.o.Events {
+		if e.Time.After(t) {
+			t = e.Time
+		}
+	}
+	if c.clock.After(t) {
+		t = c.clock
+	}
+	return t.UTC()
+}
+
+// finisher is the state of one Finish.
+type finisher struct {
+	c    *Collector
+	sink Sink
+	once func(string) error
+	it   *merger
+
+	popular *sorter // module index rows by popularity
+	feed    *sorter // search feed "add" records by id
+	index   *search.IndexWriter
+	pub     *publishedSet
+	deleted map[string]time.Time // search feed deletions (present entries removed)
+
+	modules, providers int
+	topModules         topRows           // v1/modules
+	nsGroup, nameGroup moduleGroup       // the namespace and name being listed
+	topProviders       []search.Provider // v1/providers
+	provNS             providerGroup
+}
+
+// put hands a listing-class document to the sink.
+func (f *finisher) put(p string, data []byte) error {
+	return f.sink.Put(File{Path: p, Data: data, Class: manifest.ClassListing})
+}
+
+func (f *finisher) init() error {
+	c := f.c
+	f.popular = c.newSorter("popular")
+	f.feed = c.newSorter("feed")
+	f.pub = newPublishedSet(c.o.Events)
+	f.deleted = deletedIDs(c.o.Events, c.o.Now.Add(-cmp.Or(c.o.DeletionWindow, 30*24*time.Hour)))
+	var err error
+	if f.it, err = c.entries.iter(); err != nil {
+		return err
+	}
+	return nil
+}
+
+func (f *finisher) close() {
+	if f.it != nil {
+		f.it.close()
+	}
+}
+
+// keyPass reads every summary in key order (modules, then providers) and
+// renders what is made entry by entry or namespace by namespace: the
+// OpenTofu docs lists (streamed), the downloads summaries and the
+// listings; it feeds the search index's and the search feed's sorters.
+func (f *finisher) keyPass() error {
+	last := ""
+	next := func(prefix string) (record, bool, error) {
+		rec, ok, err := f.it.next()
+		if err != nil || !ok {
+			return record{}, false, err
+		}
+		if !strings.HasPrefix(rec.key, prefix) {
+			f.it.unread(rec)
+			return record{}, false, nil
+		}
+		if rec.key == last {
+			return record{}, false, fmt.Errorf("discovery: %s added twice (or two addresses differing only in case)", rec.key)
+		}
+		last = rec.key
+		return rec, true, nil
+	}
+	err := f.sink.Stream(DocsModulesIndex, manifest.ClassListing, func(w io.Writer) error {
+		if _, err := io.WriteString(w, `{"modules":[`); err != nil {
+			return err
+		}
+		for {
+			rec, ok, err := next("module/")
+			if err != nil {
+				return err
+			}
+			if !ok {
+				break
+			}
+			m, _, err := decodeSaved(rec.val)
+			if err != nil || m == nil {
+				return fmt.Errorf("discovery: spilled summary of %s: %v", rec.key, err)
+			}
+			if err := f.module(w, m); err != nil {
+				return err
+			}
+		}
+		_, err := io.WriteString(w, "]}\n")
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	if err := f.endModules(); err != nil {
+		return err
+	}
+	err = f.sink.Stream(DocsProvidersIndex, manifest.ClassListing, func(w io.Writer) error {
+		if _, err := io.WriteString(w, `{"providers":[`); err != nil {
+			return err
+		}
+		for {
+			rec, ok, err := next("provider/")
+			if err != nil {
+				return err
+			}
+			if !ok {
+				break
+			}
+			_, p, err := decodeSaved(rec.val)
+			if err != nil || p == nil {
+				return fmt.Errorf("discovery: spilled summary of %s: %v", rec.key, err)
+			}
+			if err := f.provider(w, p); err != nil {
+				return err
+			}
+		}
+		_, err := io.WriteString(w, "]}\n")
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	if rec, ok, err := f.it.next(); err != nil {
+		return err
+	} else if ok {
+		return fmt.Errorf("discovery: summary of unknown kind %q", rec.key)
+	}
+	return f.endProviders()
+}
+
+// module renders what one module contributes in key order.
+func (f *finisher) module(w io.Writer, m *moduleSummary) error {
+	c := f.c
+	var d stats.Summary
+	if c.o.Downloads != nil {
+		d = c.o.Downloads(m.key())
+	}
+	m.row.Downloads = d.Total
+	if err := writeItem(w, f.modules, m.docsModule()); err != nil {
+		return err
+	}
+	f.modules++
+	a := regdata.ModuleAddr{Namespace: m.row.Namespace, Name: m.row.Name, System: m.row.Provider}
+	p, err := DownloadsSummaryPath(a)
+	if err != nil {
+		return err
+	}
+	data, err := RenderDownloadsSummary(a.String(), d)
+	if err != nil {
+		return err
+	}
+	if err := f.put(p, data); err != nil {
+		return err
+	}
+	f.pub.mark(m.key(), m.versions)
+	for _, it := range search.ModuleFeedItems(m.row, m.submodules) {
+		if err := f.addFeed(it); err != nil {
+			return err
+		}
+	}
+	row := m.row.Indexed()
+	raw, err := json.Marshal(row)
+	if err != nil {
+		return fmt.Errorf("discovery: %w", err)
+	}
+	if err := f.popular.add(popularityKey(row), raw); err != nil {
+		return err
+	}
+	return f.listModule(row)
+}
+
+// provider renders what one provider contributes in key order.
+func (f *finisher) provider(w io.Writer, p *providerSummary) error {
+	c := f.c
+	if c.o.Downloads != nil {
+		p.row.Downloads = c.o.Downloads(p.key()).Total
+	}
+	if err := writeItem(w, f.providers, p.docsProvider()); err != nil {
+		return err
+	}
+	f.providers++
+	f.pub.mark(p.key(), p.versions)
+	if err := f.addFeed(search.ProviderFeedItem(p.row, len(p.warnings))); err != nil {
+		return err
+	}
+	if f.index == nil {
+		if err := f.newIndex(); err != nil {
+			return err
+		}
+	}
+	row := p.row.Indexed()
+	if err := f.index.AddProvider(row); err != nil {
+		return err
+	}
+	return f.listProvider(row)
+}
+
+func (f *finisher) newIndex() error {
+	dir, err := f.c.scratchDir()
+	if err != nil {
+		return err
+	}
+	idx, err := os.MkdirTemp(dir, "index-")
+	if err != nil {
+		return fmt.Errorf("discovery: %w", err)
+	}
+	f.index = search.NewIndexWriter(idx, search.BuildOptions{
+		Built: f.c.o.Now, ShardBytes: f.c.o.SearchShardBytes, DocShardSize: f.c.o.DocShardSize,
+	})
+	return nil
+}
+
+// writeItem writes the i-th element of a JSON list.
+func writeItem(w io.Writer, i int, v any) error {
+	data, err := Marshal(v)
+	if err != nil {
+		return err
+	}
+	if i > 0 {
+		if _, err := io.WriteString(w, ","); err != nil {
+			return err
+		}
+	}
+	_, err = w.Write(bytes.TrimSuffix(data, []byte("\n")))
+	return err
+}
+
+// addFeed records a search feed item for the feed's id order.
+func (f *finisher) addFeed(it search.FeedItem) error {
+	if _, ok := f.deleted[it.ID]; ok {
+		delete(f.deleted, it.ID) // back since: no delete record
+	}
+	line, err := search.FeedAddLine(it)
+	if err != nil {
+		return err
+	}
+	return f.feed.add(it.ID, line)
+}
+
+// popularityKey orders module rows as the search index does: downloads
+// descending, then Key.
+func popularityKey(m search.Module) string {
+	return fmt.Sprintf("%016x/%s", ^uint64(max(m.Downloads, 0)), m.Key())
+}
+
+// searchIndex writes the search index from the module rows in popularity
+// order and the provider rows added in the key pass.
+func (f *finisher) searchIndex() error {
+	if f.index == nil {
+		if err := f.newIndex(); err != nil {
+			return err
+		}
+	}
+	it, err := f.popular.iter()
+	if err != nil {
+		return err
+	}
+	defer it.close()
+	for {
+		rec, ok, err := it.next()
+		if err != nil {
+			return err
+		}
+		if !ok {
+			break
+		}
+		var m search.Module
+		if err := json.Unmarshal(rec.val, &m); err != nil {
+			return fmt.Errorf("discovery: spilled index row: %w", err)
+		}
+		if err := f.index.AddModule(m); err != nil {
+			return err
+		}
+	}
+	return f.index.Finish(func(sf search.File) error { return f.put(sf.Path, sf.Data) })
+}
+
+// searchFeed streams registry/docs/search.ndjson: the header, the delete
+// records of entries deleted within the deletion window that are not
+// back, then every module (and its submodules) and provider in id order.
+func (f *finisher) searchFeed() error {
+	var dels []search.FeedDeletion
+	for id, t := range f.deleted {
+		dels = append(dels, search.FeedDeletion{ID: id, DeletedAt: t})
+	}
+	it, err := f.feed.iter()
+	if err != nil {
+		return err
+	}
+	defer it.close()
+	return f.sink.Stream(search.FeedPath, manifest.ClassListing, func(w io.Writer) error {
+		if err := search.WriteFeedHead(w, f.c.o.Now, dels); err != nil {
+			return err
+		}
+		for {
+			rec, ok, err := it.next()
+			if err != nil {
+				return err
+			}
+			if !ok {
+				return nil
+			}
+			if _, err := w.Write(rec.val); err != nil {
+				return err
+			}
+		}
+	})
+}
+
+// deletedIDs returns the search feed ids of the entries the events log
+// deleted since the given time, with the latest deletion time.
+func deletedIDs(evs []events.Event, since time.Time) map[string]time.Time {
+	deleted := map[string]time.Time{}
+	for _, e := range evs {
 		var id string
 		switch e.Type {
 		case events.ModuleDeleted:
@@ -375,49 +619,67 @@ func (c *Collector) searchFeed() ([]byte, error) {
 		default:
 			continue
 		}
-		if e.Time.Before(since) || present[id] {
+		if e.Time.Before(since) {
 			continue
 		}
 		if t, ok := deleted[id]; !ok || e.Time.After(t) {
 			deleted[id] = e.Time
 		}
 	}
-	var dels []search.FeedDeletion
-	for id, t := range deleted {
-		dels = append(dels, search.FeedDeletion{ID: id, DeletedAt: t})
-	}
-	var b bytes.Buffer
-	if err := search.WriteFeed(&b, c.o.Now, items, dels); err != nil {
-		return nil, err
-	}
-	return b.Bytes(), nil
+	return deleted
 }
 
-// published returns the feeds' test of whether a release is still
-// published: its entry is in the registry and lists the version.
-func (c *Collector) published() func(events.Event) bool {
-	versions := map[string]map[string]bool{}
-	addSet := func(key string, vs []DocsVersion) {
-		set := make(map[string]bool, len(vs))
-		for _, v := range vs {
+// publishedSet answers the feeds' question of whether a release is still
+// published (its entry is in the registry and lists the version) for the
+// releases the events log names, marked while the summaries stream by.
+type publishedSet struct {
+	wanted map[string]map[string]bool // entry key → normalised version → published
+}
+
+func newPublishedSet(evs []events.Event) *publishedSet {
+	s := &publishedSet{wanted: map[string]map[string]bool{}}
+	for _, e := range evs {
+		key, v, ok := releaseOf(e)
+		if !ok {
+			continue
+		}
+		if s.wanted[key] == nil {
+			s.wanted[key] = map[string]bool{}
+		}
+		s.wanted[key][v] = false
+	}
+	return s
+}
+
+// releaseOf returns the entry key and normalised version an event names.
+func releaseOf(e events.Event) (key, version string, ok bool) {
+	kind := "provider/"
+	if e.Type.IsModule() {
+		kind = "module/"
+	}
+	n, err := regdata.NormalizeVersion(e.Version)
+	if err != nil {
+		return "", "", false
+	}
+	return kind + strings.ToLower(e.Addr()), n, true
+}
+
+// mark records the published versions of an entry.
+func (s *publishedSet) mark(key string, versions []DocsVersion) {
+	set := s.wanted[key]
+	if set == nil {
+		return
+	}
+	for _, v := range versions {
+		if _, ok := set[strings.TrimPrefix(v.ID, "v")]; ok {
 			set[strings.TrimPrefix(v.ID, "v")] = true
 		}
-		versions[key] = set
 	}
-	for _, m := range c.modules {
-		addSet(m.key(), m.versions)
-	}
-	for _, p := range c.providers {
-		addSet(p.key(), p.versions)
-	}
-	return func(e events.Event) bool {
-		kind := "provider/"
-		if e.Type.IsModule() {
-			kind = "module/"
-		}
-		n, err := regdata.NormalizeVersion(e.Version)
-		return err == nil && versions[kind+strings.ToLower(e.Addr())][n]
-	}
+}
+
+func (s *publishedSet) published(e events.Event) bool {
+	key, v, ok := releaseOf(e)
+	return ok && s.wanted[key][v]
 }
 
 // docsModule returns the module's entry of the OpenTofu docs module list.
@@ -439,26 +701,4 @@ func (m *moduleSummary) docsModule() DocsModule {
 // list.
 func (p *providerSummary) docsProvider() DocsProvider {
 	return newDocsProvider(p.row, p.versions, p.warnings)
-}
-
-// dataClock is the newest time the collected data holds: the latest event
-// or publication (the Unix epoch for an empty registry).
-func (c *Collector) dataClock() time.Time {
-	t := time.Unix(0, 0).UTC()
-	for _, e := range c.o.Events {
-		if e.Time.After(t) {
-			t = e.Time
-		}
-	}
-	for _, m := range c.modules {
-		if m.row.PublishedAt.After(t) {
-			t = m.row.PublishedAt
-		}
-	}
-	for _, p := range c.providers {
-		if p.row.PublishedAt.After(t) {
-			t = p.row.PublishedAt
-		}
-	}
-	return t.UTC()
 }

@@ -7,8 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"slices"
-	"strings"
+	"os"
 	"time"
 
 	"github.com/regen-registry/regen/generator/search"
@@ -64,40 +63,64 @@ type savedProvider struct {
 	Versions    []DocsVersion `json:"versions"`
 }
 
+// savedLine encodes the module's saved-state line (no newline).
+func (m *moduleSummary) savedLine() ([]byte, error) {
+	r := m.row
+	return encodeSaved(savedLine{Key: m.key(), Module: &savedModule{
+		Namespace: r.Namespace, Name: r.Name, System: r.Provider, Version: r.Version, Tag: r.Tag,
+		Description: r.Description, Source: r.Source, Published: r.PublishedAt, Verified: r.Verified,
+		Submodules: m.submodules, Versions: m.versions,
+	}})
+}
+
+// savedLine encodes the provider's saved-state line (no newline).
+func (p *providerSummary) savedLine() ([]byte, error) {
+	r := p.row
+	return encodeSaved(savedLine{Key: p.key(), Provider: &savedProvider{
+		Namespace: r.Namespace, Type: r.Type, Version: r.Version, Description: r.Description,
+		Source: r.Source, Published: r.PublishedAt, Warnings: p.warnings, Versions: p.versions,
+	}})
+}
+
+func encodeSaved(l savedLine) ([]byte, error) {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(l); err != nil {
+		return nil, fmt.Errorf("encoding discovery state: %w", err)
+	}
+	return bytes.TrimSuffix(b.Bytes(), []byte("\n")), nil
+}
+
 // WriteSaved writes the Collector's summaries — a header line, then one
 // line per entry sorted by key — for the next build to restore the
 // entries it does not re-read (AddSaved). Download counts are not saved:
-// they come from Options.Downloads on every build.
+// they come from Options.Downloads on every build. Duplicate entries are
+// written as they are (Finish reports them).
 func (c *Collector) WriteSaved(w io.Writer) error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	var lines []savedLine
-	for _, m := range c.modules {
-		r := m.row
-		lines = append(lines, savedLine{Key: m.key(), Module: &savedModule{
-			Namespace: r.Namespace, Name: r.Name, System: r.Provider, Version: r.Version, Tag: r.Tag,
-			Description: r.Description, Source: r.Source, Published: r.PublishedAt, Verified: r.Verified,
-			Submodules: m.submodules, Versions: m.versions,
-		}})
+	it, err := c.entries.iter()
+	if err != nil {
+		return err
 	}
-	for _, p := range c.providers {
-		r := p.row
-		lines = append(lines, savedLine{Key: p.key(), Provider: &savedProvider{
-			Namespace: r.Namespace, Type: r.Type, Version: r.Version, Description: r.Description,
-			Source: r.Source, Published: r.PublishedAt, Warnings: p.warnings, Versions: p.versions,
-		}})
-	}
-	slices.SortFunc(lines, func(a, b savedLine) int { return strings.Compare(a.Key, b.Key) })
-	bw := bufio.NewWriter(w)
+	defer it.close()
+	bw := bufio.NewWriterSize(w, 64<<10)
 	enc := json.NewEncoder(bw)
 	enc.SetEscapeHTML(false)
 	if err := enc.Encode(savedHeader{Format: SavedFormat}); err != nil {
 		return fmt.Errorf("writing discovery state: %w", err)
 	}
-	for _, l := range lines {
-		if err := enc.Encode(l); err != nil {
-			return fmt.Errorf("writing discovery state: %w", err)
+	for {
+		rec, ok, err := it.next()
+		if err != nil {
+			return err
 		}
+		if !ok {
+			break
+		}
+		bw.Write(rec.val)
+		bw.WriteByte('\n')
 	}
 	if err := bw.Flush(); err != nil {
 		return fmt.Errorf("writing discovery state: %w", err)
@@ -160,42 +183,148 @@ func savedKey(line []byte) string {
 	return k.Key
 }
 
-// AddSaved restores one entry from a line ReadSaved returned, as if it
-// had been added with AddModule or AddProvider.
+// AddSaved restores one entry from a line ReadSaved (or SavedState.Line)
+// returned, as if it had been added with AddModule or AddProvider.
 func (c *Collector) AddSaved(line []byte) error {
+	line = bytes.TrimSpace(line)
+	m, p, err := decodeSaved(line)
+	if err != nil {
+		return err
+	}
+	if m != nil {
+		return c.add(m.key(), line, m.row.PublishedAt)
+	}
+	return c.add(p.key(), line, p.row.PublishedAt)
+}
+
+// decodeSaved decodes and checks a saved line: one of the summaries is
+// set.
+func decodeSaved(line []byte) (*moduleSummary, *providerSummary, error) {
 	var l savedLine
 	if err := json.Unmarshal(line, &l); err != nil {
-		return fmt.Errorf("restoring discovery state: %w", err)
+		return nil, nil, fmt.Errorf("restoring discovery state: %w", err)
 	}
 	switch {
 	case l.Module != nil:
 		m := l.Module
-		s := moduleSummary{
+		s := &moduleSummary{
 			row: search.Module{Namespace: m.Namespace, Name: m.Name, Provider: m.System, Version: m.Version, Tag: m.Tag,
 				Description: m.Description, Source: m.Source, PublishedAt: m.Published.UTC(), Verified: m.Verified},
 			submodules: m.Submodules, versions: m.Versions,
 		}
 		if s.key() != l.Key || len(s.versions) == 0 {
-			return fmt.Errorf("restoring discovery state: module line %q does not match its key or has no versions", l.Key)
+			return nil, nil, fmt.Errorf("restoring discovery state: module line %q does not match its key or has no versions", l.Key)
 		}
-		c.mu.Lock()
-		c.modules = append(c.modules, s)
-		c.mu.Unlock()
+		return s, nil, nil
 	case l.Provider != nil:
 		p := l.Provider
-		s := providerSummary{
+		s := &providerSummary{
 			row: search.Provider{Namespace: p.Namespace, Type: p.Type, Version: p.Version, Description: p.Description,
 				Source: p.Source, PublishedAt: p.Published.UTC()},
 			versions: p.Versions, warnings: p.Warnings,
 		}
 		if s.key() != l.Key || len(s.versions) == 0 {
-			return fmt.Errorf("restoring discovery state: provider line %q does not match its key or has no versions", l.Key)
+			return nil, nil, fmt.Errorf("restoring discovery state: provider line %q does not match its key or has no versions", l.Key)
 		}
-		c.mu.Lock()
-		c.providers = append(c.providers, s)
-		c.mu.Unlock()
-	default:
-		return fmt.Errorf("restoring discovery state: line %q is neither a module nor a provider", l.Key)
+		return nil, s, nil
+	}
+	return nil, nil, fmt.Errorf("restoring discovery state: line %q is neither a module nor a provider", l.Key)
+}
+
+// SavedState is a previous build's saved state opened for restoring
+// entries one at a time: it keeps where each line is, not the lines.
+type SavedState struct {
+	f    *os.File
+	at   map[string][2]int64 // entry key → offset, length
+	name string
+}
+
+// OpenSaved opens state written by WriteSaved. State of another format
+// gives an error wrapping ErrSavedFormat.
+func OpenSaved(name string) (*SavedState, error) {
+	f, err := os.Open(name)
+	if err != nil {
+		return nil, err
+	}
+	s := &SavedState{f: f, at: map[string][2]int64{}, name: name}
+	if err := s.scan(); err != nil {
+		f.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+func (s *SavedState) scan() error {
+	br := bufio.NewReaderSize(s.f, 64<<10)
+	var off int64
+	n := 0
+	for {
+		line, err := readLine(br)
+		if len(line) > 0 {
+			n++
+			start := off
+			off += int64(len(line))
+			body := bytes.TrimSpace(line)
+			switch {
+			case n == 1:
+				var h savedHeader
+				if jerr := json.Unmarshal(body, &h); jerr != nil || h.Format != SavedFormat {
+					return fmt.Errorf("reading discovery state: %w (%q)", ErrSavedFormat, h.Format)
+				}
+			case len(body) > 0:
+				key := savedKey(body)
+				if key == "" {
+					return fmt.Errorf("reading discovery state %s line %d: no key", s.name, n)
+				}
+				s.at[key] = [2]int64{start, int64(len(line))}
+			}
+		}
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return fmt.Errorf("reading discovery state: %w", err)
+		}
+	}
+	if n == 0 {
+		return fmt.Errorf("reading discovery state: %w (empty)", ErrSavedFormat)
 	}
 	return nil
 }
+
+// maxSavedLine bounds one line of the saved state.
+const maxSavedLine = 64 << 20
+
+// readLine reads one line of any length up to maxSavedLine, with its
+// newline.
+func readLine(br *bufio.Reader) ([]byte, error) {
+	var out []byte
+	for {
+		part, err := br.ReadSlice('\n')
+		out = append(out, part...)
+		if len(out) > maxSavedLine {
+			return nil, fmt.Errorf("a line longer than %d bytes", maxSavedLine)
+		}
+		if errors.Is(err, bufio.ErrBufferFull) {
+			continue
+		}
+		return out, err
+	}
+}
+
+// Line returns an entry's saved line (nil when it has none). It is safe
+// for concurrent use.
+func (s *SavedState) Line(key string) ([]byte, error) {
+	at, ok := s.at[key]
+	if !ok {
+		return nil, nil
+	}
+	b := make([]byte, at[1])
+	if _, err := s.f.ReadAt(b, at[0]); err != nil {
+		return nil, fmt.Errorf("reading discovery state: %w", err)
+	}
+	return bytes.TrimSpace(b), nil
+}
+
+// Close closes the state's file.
+func (s *SavedState) Close() error { return s.f.Close() }

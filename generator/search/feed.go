@@ -2,6 +2,7 @@ package search
 
 import (
 	"bufio"
+	"bytes"
 	"cmp"
 	"encoding/json"
 	"fmt"
@@ -120,7 +121,28 @@ type feedHeader struct {
 // records (sorted by id), one JSON object per line.
 func WriteFeed(w io.Writer, updated time.Time, items []FeedItem, deletions []FeedDeletion) error {
 	bw := bufio.NewWriter(w)
-	enc := json.NewEncoder(bw)
+	if err := WriteFeedHead(bw, updated, deletions); err != nil {
+		return err
+	}
+	adds := slices.Clone(items)
+	slices.SortFunc(adds, func(a, b FeedItem) int { return cmp.Compare(a.ID, b.ID) })
+	for i := range adds {
+		line, err := FeedAddLine(adds[i])
+		if err != nil {
+			return err
+		}
+		bw.Write(line)
+	}
+	if err := bw.Flush(); err != nil {
+		return fmt.Errorf("writing search feed: %w", err)
+	}
+	return nil
+}
+
+// WriteFeedHead writes the feed's header line and its "delete" records
+// (sorted by id); the "add" lines (FeedAddLine), sorted by id, follow.
+func WriteFeedHead(w io.Writer, updated time.Time, deletions []FeedDeletion) error {
+	enc := json.NewEncoder(w)
 	enc.SetEscapeHTML(false)
 	if err := enc.Encode(feedLine{Type: "header", Header: &feedHeader{LastUpdated: updated.UTC()}}); err != nil {
 		return fmt.Errorf("writing search feed: %w", err)
@@ -133,15 +155,16 @@ func WriteFeed(w io.Writer, updated time.Time, items []FeedItem, deletions []Fee
 			return fmt.Errorf("writing search feed: %w", err)
 		}
 	}
-	adds := slices.Clone(items)
-	slices.SortFunc(adds, func(a, b FeedItem) int { return cmp.Compare(a.ID, b.ID) })
-	for i := range adds {
-		if err := enc.Encode(feedLine{Type: "add", Addition: &adds[i]}); err != nil {
-			return fmt.Errorf("writing search feed: %w", err)
-		}
-	}
-	if err := bw.Flush(); err != nil {
-		return fmt.Errorf("writing search feed: %w", err)
-	}
 	return nil
+}
+
+// FeedAddLine renders an item's "add" record, with its newline.
+func FeedAddLine(it FeedItem) ([]byte, error) {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(feedLine{Type: "add", Addition: &it}); err != nil {
+		return nil, fmt.Errorf("writing search feed: %w", err)
+	}
+	return b.Bytes(), nil
 }

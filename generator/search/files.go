@@ -81,23 +81,7 @@ func (ix *Index) Files(docShardSize int) ([]File, error) {
 	var files []File
 	add := func(rel string, data []byte) { files = append(files, File{Path: path.Join(Dir, rel), Data: data}) }
 
-	meta := Meta{
-		Format:       Format,
-		Built:        ix.built,
-		DefaultLimit: DefaultLimit,
-		MaxLimit:     MaxLimit,
-		Modules:      Table{Count: len(ix.modules), ShardSize: docShardSize, Columns: ModuleColumns},
-		Providers:    Table{Count: len(ix.providers), ShardSize: docShardSize, Columns: ProviderColumns, FirstKeys: []string{}},
-		Terms:        TermsMeta{PrefixLen: PrefixLen, Split: ix.split},
-		Flags: map[string]int{
-			"namespace": FlagNamespace, "name": FlagName, "provider": FlagProvider, "description": FlagDescription,
-			"namespace_exact": FlagNamespaceExact, "name_exact": FlagNameExact, "verified": FlagVerified,
-		},
-		StopWords: StopWords,
-	}
-	if meta.Terms.Split == nil {
-		meta.Terms.Split = map[string][]string{}
-	}
+	meta := newMeta(ix.built, len(ix.modules), len(ix.providers), docShardSize, ix.split)
 	for k := 0; k*docShardSize < len(ix.modules); k++ {
 		rows := ix.modules[k*docShardSize : min((k+1)*docShardSize, len(ix.modules))]
 		data, err := encodeRows(k*docShardSize, rows, moduleRow)
@@ -150,6 +134,28 @@ func (ix *Index) Files(docShardSize int) ([]File, error) {
 	add(MetaFile, data)
 	slices.SortFunc(files, func(a, b File) int { return cmpString(a.Path, b.Path) })
 	return files, nil
+}
+
+// newMeta returns meta.json without its digest and provider first keys.
+func newMeta(built time.Time, modules, providers, docShardSize int, split map[string][]string) Meta {
+	meta := Meta{
+		Format:       Format,
+		Built:        built,
+		DefaultLimit: DefaultLimit,
+		MaxLimit:     MaxLimit,
+		Modules:      Table{Count: modules, ShardSize: docShardSize, Columns: ModuleColumns},
+		Providers:    Table{Count: providers, ShardSize: docShardSize, Columns: ProviderColumns, FirstKeys: []string{}},
+		Terms:        TermsMeta{PrefixLen: PrefixLen, Split: split},
+		Flags: map[string]int{
+			"namespace": FlagNamespace, "name": FlagName, "provider": FlagProvider, "description": FlagDescription,
+			"namespace_exact": FlagNamespaceExact, "name_exact": FlagNameExact, "verified": FlagVerified,
+		},
+		StopWords: StopWords,
+	}
+	if meta.Terms.Split == nil {
+		meta.Terms.Split = map[string][]string{}
+	}
+	return meta
 }
 
 func cmpString(a, b string) int {

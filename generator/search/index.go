@@ -75,23 +75,10 @@ func Build(modules []Module, providers []Provider, o BuildOptions) *Index {
 	}
 	for i, m := range ix.modules {
 		doc := int32(i)
-		var ver uint8
 		if m.Verified {
-			ver = FlagVerified
 			ix.verified = append(ix.verified, doc)
 		}
-		for _, t := range Tokenize(m.Namespace) {
-			add(t, doc, FlagNamespace|ver)
-		}
-		add(strings.ToLower(m.Namespace), doc, FlagNamespaceExact|ver)
-		for _, t := range Tokenize(m.Name) {
-			add(t, doc, FlagName|ver)
-		}
-		add(NormalizeName(m.Name), doc, FlagNameExact|ver)
-		add(strings.ToLower(m.Provider), doc, FlagProvider|ver)
-		for _, t := range descriptionTerms(m.Description) {
-			add(t, doc, FlagDescription|ver)
-		}
+		moduleTerms(m, func(term string, flag uint8) { add(term, doc, flag) })
 	}
 	for term, docs := range acc {
 		ps := make([]Posting, 0, len(docs))
@@ -167,4 +154,26 @@ func (ix *Index) HasNamespace(ns string) bool {
 func (ix *Index) HasProviderNamespace(ns string) bool {
 	_, ok := ix.provNSRanges[strings.ToLower(ns)]
 	return ok
+}
+
+// moduleTerms calls add for every term a module is indexed under, with
+// its flag (FlagVerified added for a verified module); a term may come
+// more than once.
+func moduleTerms(m Module, add func(term string, flag uint8)) {
+	var ver uint8
+	if m.Verified {
+		ver = FlagVerified
+	}
+	for _, t := range Tokenize(m.Namespace) {
+		add(t, FlagNamespace|ver)
+	}
+	add(strings.ToLower(m.Namespace), FlagNamespaceExact|ver)
+	for _, t := range Tokenize(m.Name) {
+		add(t, FlagName|ver)
+	}
+	add(NormalizeName(m.Name), FlagNameExact|ver)
+	add(strings.ToLower(m.Provider), FlagProvider|ver)
+	for _, t := range descriptionTerms(m.Description) {
+		add(t, FlagDescription|ver)
+	}
 }

@@ -31,6 +31,13 @@ func (m Module) Key() string {
 	return strings.ToLower(m.Namespace + "/" + m.Name + "/" + m.Provider)
 }
 
+// Indexed returns the row as the index stores and lists it: the
+// description clipped to a few hundred bytes.
+func (m Module) Indexed() Module {
+	m.Description = clipDescription(m.Description)
+	return m
+}
+
 // Provider is one provider (namespace/type) as the index knows it.
 type Provider struct {
 	Namespace   string
@@ -44,6 +51,12 @@ type Provider struct {
 
 // Key returns the provider's identity: "namespace/type" lower-cased.
 func (p Provider) Key() string { return strings.ToLower(p.Namespace + "/" + p.Type) }
+
+// Indexed returns the row as the index stores and lists it.
+func (p Provider) Indexed() Provider {
+	p.Description = clipDescription(p.Description)
+	return p
+}
 
 // Posting flags: what a term is to the module a posting names. They are
 // OR-ed when a term is several of these for one module.
