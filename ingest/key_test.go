@@ -24,7 +24,17 @@ func TestAddKeyRefusesSmuggledKey(t *testing.T) {
 	e.writeKey("acme", owner)
 	e.provider("acme", "widget")
 	e.srv.AddProviderRelease("acme", "terraform-provider-widget", ghtest.ProviderRelease{Type: "widget", Version: "1.0.0", Key: owner})
-	mustNoFailures(t, e.run())
+	sum := e.run()
+	mustNoFailures(t, sum)
+	// The summary names the key that signed each new release.
+	if len(sum.NewVersions) != 1 || sum.NewVersions[0].SignedBy != owner.KeyID() {
+		t.Errorf("new versions %+v, want 1.0.0 signed by %s", sum.NewVersions, owner.KeyID())
+	}
+	var text strings.Builder
+	sum.WriteText(&text)
+	if !strings.Contains(text.String(), "provider acme/widget 1.0.0 (signed by key "+owner.KeyID()+")") {
+		t.Errorf("summary text does not name the signing key:\n%s", text.String())
+	}
 
 	for name, content := range map[string]func() (string, error){
 		"one block": func() (string, error) { return hostile.OneBlock(attacker.Armored(), owner.Armored()) },
@@ -51,7 +61,7 @@ func TestAddKeyRefusesSmuggledKey(t *testing.T) {
 	}
 	// So the attacker's release is not published.
 	e.srv.AddProviderRelease("acme", "terraform-provider-widget", ghtest.ProviderRelease{Type: "widget", Version: "1.1.0", Key: attacker})
-	sum := e.run(func(o *Options) { o.Full = true })
+	sum = e.run(func(o *Options) { o.Full = true })
 	if len(sum.NewVersions) != 0 || len(sum.Failures) != 1 || !strings.Contains(sum.Failures[0].Error, "not by any of the 1 known keys ("+owner.KeyID()+")") {
 		t.Errorf("attacker's release: new %v, failures %+v", sum.NewVersions, sum.Failures)
 	}

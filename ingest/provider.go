@@ -129,7 +129,7 @@ func (r *runner) provider(ctx context.Context, addr regdata.ProviderAddr) {
 
 	r.sum.update(func(s *Summary) {
 		for _, v := range fr.added {
-			s.NewVersions = append(s.NewVersions, Change{Entry: entry, Version: v.Version})
+			s.NewVersions = append(s.NewVersions, Change{Entry: entry, Version: v.Version, SignedBy: fr.signedBy[v.Version]})
 		}
 		s.Deferred += fr.deferred
 		s.Postponed += fr.postponed
@@ -162,6 +162,7 @@ func providerVersionSets(pf *regdata.ProviderFile) (known, failing map[string]bo
 // how many were left for later runs by the per-run bound.
 type fetched struct {
 	added     []regdata.ProviderVersion
+	signedBy  map[string]string // key ID by version
 	failed    map[string]error
 	deferred  int
 	postponed int
@@ -172,7 +173,7 @@ type fetched struct {
 // Options.MaxNewVersions of them (the rest are postponed). The signing
 // keys are read once, when the first release needs them.
 func (r *runner) fetchReleases(ctx context.Context, addr regdata.ProviderAddr, repo github.Repo, cands []candidate, known map[string]bool, st pollstate.Entry, now time.Time) fetched {
-	fr := fetched{failed: map[string]error{}}
+	fr := fetched{failed: map[string]error{}, signedBy: map[string]string{}}
 	var keys openpgp.EntityList
 	var keysErr error
 	keysRead := false
@@ -205,7 +206,8 @@ func (r *runner) fetchReleases(ctx context.Context, addr regdata.ProviderAddr, r
 			continue
 		}
 		pv.Discovered = stamp(now)
-		fr.added = append(fr.added, pv)
+		fr.added = append(fr.added, pv.ProviderVersion)
+		fr.signedBy[pv.Version] = pv.SignedBy
 	}
 	return fr
 }

@@ -28,7 +28,7 @@ func TestProviderNewRelease(t *testing.T) {
 
 	sum := e.run()
 	mustNoFailures(t, sum)
-	if d := cmp.Diff([]Change{{Entry: "provider acme/widget", Version: "1.0.0"}}, sum.NewVersions); d != "" {
+	if d := cmp.Diff([]Change{{Entry: "provider acme/widget", Version: "1.0.0", SignedBy: key.KeyID()}}, sum.NewVersions); d != "" {
 		t.Errorf("new versions (-want +got):\n%s", d)
 	}
 	f := e.readProvider(addr)

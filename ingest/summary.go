@@ -53,6 +53,9 @@ type Summary struct {
 type Change struct {
 	Entry   string `json:"entry"`
 	Version string `json:"version"`
+	// SignedBy is, for a provider version, the ID of the key whose
+	// signature verified its SHA256SUMS.
+	SignedBy string `json:"signed_by,omitempty"`
 }
 
 // Failure is an entry, or one version of it, that could not be ingested.
@@ -136,7 +139,11 @@ func (s *Summary) WriteText(w io.Writer) error {
 	list("created", len(s.Created), func(i int) string { return s.Created[i] })
 	list("deleted", len(s.Deleted), func(i int) string { return s.Deleted[i] })
 	list("new versions", len(s.NewVersions), func(i int) string {
-		return s.NewVersions[i].Entry + " " + s.NewVersions[i].Version
+		c := s.NewVersions[i]
+		if c.SignedBy != "" {
+			return c.Entry + " " + c.Version + " (signed by key " + c.SignedBy + ")"
+		}
+		return c.Entry + " " + c.Version
 	})
 	list("failures", len(s.Failures), func(i int) string {
 		f := s.Failures[i]

@@ -77,6 +77,9 @@ func Markdown(sub *Submission, res *Result, err error) string {
 				sep = ""
 			}
 			fmt.Fprintf(&b, "%s `%s`", sep, v.Version)
+			if v.SignedBy != "" {
+				fmt.Fprintf(&b, " (signed by key `%s`)", v.SignedBy)
+			}
 		}
 		b.WriteString("\n")
 		if len(s.Failures) > 0 {

@@ -28,6 +28,14 @@ func TestMarkdown(t *testing.T) {
 			t.Errorf("accepted summary lacks %q:\n%s", want, accepted)
 		}
 	}
+	// A provider's versions name the key that signed each.
+	psub := &Submission{Kind: KindProvider, Address: "acme/widget", Repository: "acme/terraform-provider-widget"}
+	pres := &Result{Submission: psub, Summary: &ingest.Summary{
+		NewVersions: []ingest.Change{{Entry: "provider acme/widget", Version: "1.0.0", SignedBy: "0123456789ABCDEF"}},
+	}}
+	if got := Markdown(psub, pres, nil); !strings.Contains(got, "Versions (1): `1.0.0` (signed by key `0123456789ABCDEF`)") {
+		t.Errorf("provider summary does not name the signing key:\n%s", got)
+	}
 	if sub.Subject() != "module acme/vpc/aws" || (*Submission)(nil).Subject() != "the submission" || (&Submission{}).IssueRef() != "" {
 		t.Error("Subject or IssueRef")
 	}

@@ -57,10 +57,29 @@ type Request struct {
 	Keys openpgp.EntityList
 }
 
-// Fetch downloads, verifies and hashes one release and returns it as a
-// data-file version (Discovered left empty). Every check failing is an
-// error saying which asset and why; nothing partial is returned.
-func (f *Fetcher) Fetch(ctx context.Context, req Request) (regdata.ProviderVersion, error) {
+// Release is a fetched and verified release.
+type Release struct {
+	// ProviderVersion is the release as a data-file version (Discovered
+	// left empty).
+	regdata.ProviderVersion
+	// SignedBy is the ID of the primary key whose signature on SHA256SUMS
+	// verified (16 hex digits, upper case), for reviewers to see which of
+	// the trusted keys signed.
+	SignedBy string
+}
+
+// Fetch downloads, verifies and hashes one release. Every check failing is
+// an error saying which asset and why; nothing partial is returned.
+func (f *Fetcher) Fetch(ctx context.Context, req Request) (Release, error) {
+	var signer string
+	v, err := f.fetch(ctx, req, &signer)
+	if err != nil {
+		return Release{}, err
+	}
+	return Release{ProviderVersion: v, SignedBy: signer}, nil
+}
+
+func (f *Fetcher) fetch(ctx context.Context, req Request, signer *string) (regdata.ProviderVersion, error) {
 	ep := f.Client.Endpoints()
 	asset := func(name string) string { return ep.ReleaseAsset(req.Repo, req.Tag, name) }
 
@@ -93,7 +112,7 @@ func (f *Fetcher) Fetch(ctx context.Context, req Request) (regdata.ProviderVersi
 	if err != nil {
 		return regdata.ProviderVersion{}, fmt.Errorf("downloading %s_SHA256SUMS.sig: %w", prefix, err)
 	}
-	if _, err := VerifySignature(req.Keys, sumsData, sig); err != nil {
+	if *signer, err = VerifySignature(req.Keys, sumsData, sig); err != nil {
 		return regdata.ProviderVersion{}, fmt.Errorf("%s_SHA256SUMS: %w", prefix, err)
 	}
 	sums, err := ParseSums(sumsData)
