@@ -4,8 +4,11 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"os"
+	"path/filepath"
 	"strings"
+
+	"github.com/regen-registry/regen/internal/safefile"
+	"github.com/regen-registry/regen/regdata"
 )
 
 // peekRepository returns the top-level "repository" member of a data file
@@ -14,7 +17,8 @@ import (
 // gate needs only the repository). A file the scan cannot read is an
 // error; callers then read it in full, which explains the problem.
 func peekRepository(path string) (string, error) {
-	data, err := os.ReadFile(path)
+	// Only a regular file, within the cap, as regdata reads data files.
+	data, _, err := safefile.ReadFile(filepath.Dir(path), filepath.Base(path), regdata.MaxDataFileSize)
 	if err != nil {
 		return "", err
 	}

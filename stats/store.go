@@ -16,6 +16,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/regen-registry/regen/internal/safefile"
 	"github.com/regen-registry/regen/regdata"
 )
 
@@ -445,7 +446,12 @@ func (c *Counters) Entries() []string {
 // readLines calls fn for each non-empty line of a file (1-based line
 // numbers); errors name the file and line.
 func readLines(name string, fn func(n int, line []byte) error) error {
-	f, err := os.Open(name)
+	// Only a regular file: a FIFO or a link to a device in the stats
+	// folder must not hang or flood a build.
+	f, _, err := safefile.Open(filepath.Dir(name), filepath.Base(name))
+	if errors.Is(err, safefile.ErrNotRegular) {
+		return fmt.Errorf("reading %s: %w", name, err)
+	}
 	if err != nil {
 		return err
 	}

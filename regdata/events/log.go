@@ -7,9 +7,12 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path"
 	"path/filepath"
 	"slices"
 	"sync"
+
+	"github.com/regen-registry/regen/internal/safefile"
 )
 
 // Folder is the log's folder inside a data folder.
@@ -109,16 +112,26 @@ func appendFile(name string, data []byte) error {
 // BadLine is a log line Read could not use.
 type BadLine struct {
 	File string // path of the log file
-	Line int    // 1-based
+	Line int    // 1-based; 0 for a file that was not read
 	Err  error
 }
 
-func (b BadLine) Error() string { return fmt.Sprintf("%s:%d: %v", b.File, b.Line, b.Err) }
+func (b BadLine) Error() string {
+	if b.Line == 0 {
+		return fmt.Sprintf("%s: %v", b.File, b.Err)
+	}
+	return fmt.Sprintf("%s:%d: %v", b.File, b.Line, b.Err)
+}
+
+// MaxFileSize caps one month's log file as Read reads it: far above a
+// public registry's month of changes.
+const MaxFileSize = 256 << 20
 
 // Read returns every event in the log of the data folder root, oldest file
 // first and in file order within a file. Lines that are not valid events
-// (a torn last line after a crash, a hand edit) are returned in bad, not
-// treated as fatal. A data folder without a log has no events.
+// (a torn last line after a crash, a hand edit) and files that are not
+// regular files or are larger than MaxFileSize (never read) are returned
+// in bad, not treated as fatal. A data folder without a log has no events.
 func Read(root string) (evs []Event, bad []BadLine, err error) {
 	dir := filepath.Join(root, Folder)
 	entries, err := os.ReadDir(dir)
@@ -136,12 +149,16 @@ func Read(root string) (evs []Event, bad []BadLine, err error) {
 	}
 	slices.Sort(names)
 	for _, n := range names {
-		f, err := os.Open(filepath.Join(dir, n))
-		if err != nil {
-			return nil, nil, fmt.Errorf("reading %s: %w", n, err)
+		// Only a regular file inside the data folder, within the cap.
+		data, _, err := safefile.ReadFile(root, Folder+"/"+n, MaxFileSize)
+		if errors.Is(err, safefile.ErrNotRegular) || errors.Is(err, safefile.ErrTooLarge) {
+			bad = append(bad, BadLine{File: filepath.Join(dir, n), Err: err})
+			continue
 		}
-		e, b, err := ReadFrom(f, filepath.Join(dir, n))
-		f.Close()
+		if err != nil {
+			return nil, nil, fmt.Errorf("reading %s: %w", path.Join(Folder, n), err)
+		}
+		e, b, err := ReadFrom(bytes.NewReader(data), filepath.Join(dir, n))
 		if err != nil {
 			return nil, nil, err
 		}
