@@ -109,9 +109,9 @@ out go to stderr.`,
 }
 
 // buildMemoryLimit is the Go heap's soft limit during a build when
-// GOMEMLIMIT is not set: a full build of a public-registry-sized folder
-// keeps ~150 MB live, and the collector's garbage otherwise lets the heap
-// grow to twice that before a collection. Set GOMEMLIMIT to override.
+// GOMEMLIMIT is not set, a ceiling for unusual registries: a
+// public-registry-sized build peaks at ~180–200 MB without it (see
+// docs/performance.md). Set GOMEMLIMIT to override ("off": none).
 const buildMemoryLimit = 224 << 20
 
 // limitMemory applies buildMemoryLimit unless GOMEMLIMIT is set.
