@@ -14,6 +14,9 @@
 //     uncompressed bytes, compression ratio) and refused when over the
 //     limits, so a zip bomb costs neither memory nor hours of hashing.
 //
+// Each release is time-boxed (Fetcher.Timeout, default 30 minutes), so a
+// stalling server costs a failed version, not the run.
+//
 // Asset names are tried with the bare version first and then with a
 // leading "v", as the OpenTofu registry does.
 package release

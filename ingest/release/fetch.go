@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"strings"
+	"time"
 
 	"github.com/ProtonMail/go-crypto/openpgp"
 
@@ -25,6 +26,10 @@ const (
 	DefaultMaxPackage = 2 << 30
 )
 
+// DefaultTimeout bounds the fetch of one release, every asset included, so
+// that a slow or stalling server cannot hold the run.
+const DefaultTimeout = 30 * time.Minute
+
 // ErrNoChecksums is returned (wrapped) when the release has no SHA256SUMS
 // asset under either naming: the tag has no provider release (yet).
 var ErrNoChecksums = errors.New("checksums not found in release")
@@ -39,6 +44,9 @@ type Fetcher struct {
 	MaxPackage int64
 	// Zip bounds the work of hashing one zip (zero fields: defaults).
 	Zip ZipLimits
+	// Timeout bounds one release's fetch, downloads and hashing included
+	// (0 = DefaultTimeout).
+	Timeout time.Duration
 }
 
 // Request names the release to fetch.
@@ -71,9 +79,18 @@ type Release struct {
 // Fetch downloads, verifies and hashes one release. Every check failing is
 // an error saying which asset and why; nothing partial is returned.
 func (f *Fetcher) Fetch(ctx context.Context, req Request) (Release, error) {
+	timeout := f.Timeout
+	if timeout <= 0 {
+		timeout = DefaultTimeout
+	}
+	rctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
 	var signer string
-	v, err := f.fetch(ctx, req, &signer)
+	v, err := f.fetch(rctx, req, &signer)
 	if err != nil {
+		if ctx.Err() == nil && errors.Is(rctx.Err(), context.DeadlineExceeded) {
+			return Release{}, fmt.Errorf("release %s took longer than %v, given up: %w", req.Tag, timeout, err)
+		}
 		return Release{}, err
 	}
 	return Release{ProviderVersion: v, SignedBy: signer}, nil

@@ -3,6 +3,7 @@ package release
 import (
 	"context"
 	"errors"
+	"net/http"
 	"strings"
 	"testing"
 	"time"
@@ -109,5 +110,30 @@ func TestFetchRefusesZipBomb(t *testing.T) {
 		}
 	case <-time.After(10 * time.Second):
 		t.Fatal("Fetch still hashing the zip bomb after 10s")
+	}
+}
+
+// A server that stalls in the middle of a package does not hold the run:
+// the release is given up after Fetcher.Timeout, with the reason.
+func TestFetchTimeout(t *testing.T) {
+	srv := ghtest.New(t)
+	key := ghtest.NewKeyEd25519(t, "signer")
+	a := srv.AddProviderRelease("acme", "terraform-provider-w", ghtest.ProviderRelease{Type: "w", Version: "1.0.0", Key: key})
+	srv.InjectNext("/acme/terraform-provider-w/releases/download/v1.0.0/"+a.Packages[0].Filename, 1, func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Length", "1000000")
+		w.WriteHeader(http.StatusOK)
+		w.Write([]byte("PK"))
+		w.(http.Flusher).Flush()
+		<-r.Context().Done() // stall until the client gives up
+	})
+	f := fetcher(t, srv)
+	f.Timeout = 500 * time.Millisecond
+	start := time.Now()
+	_, err := f.Fetch(context.Background(), Request{Repo: github.Repo{Owner: "acme", Name: "terraform-provider-w"}, Tag: "v1.0.0", Version: "1.0.0", Type: "w", Keys: key.KeyRing()})
+	if err == nil || !strings.Contains(err.Error(), "took longer than 500ms") {
+		t.Errorf("Fetch: %v, want the release given up after 500ms", err)
+	}
+	if d := time.Since(start); d > 10*time.Second {
+		t.Errorf("gave up after %v", d)
 	}
 }
