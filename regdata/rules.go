@@ -212,43 +212,74 @@ func CheckVersion(s string) (normalised, problem string) {
 // its targets (at least one; os, arch, filename, download_url, shasum,
 // h1, size; no platform twice).
 func ProviderVersionViolations(field string, v ProviderVersion) []Violation {
+	// Field paths are built only for a violation: a build checks millions
+	// of good values.
 	var out []Violation
-	add := func(f, msg string) {
+	add := func(msg string, path ...string) {
 		if msg != "" {
-			out = append(out, Violation{Field: f, Message: msg})
+			out = append(out, Violation{Field: field + strings.Join(path, ""), Message: msg})
 		}
 	}
 	for i, p := range v.Protocols {
-		add(field+".protocols["+strconv.Itoa(i)+"]", CheckProtocol(p))
+		if msg := CheckProtocol(p); msg != "" {
+			add(msg, ".protocols[", strconv.Itoa(i), "]")
+		}
 	}
-	add(field+".shasums_url", CheckURL(v.SHASumsURL))
-	add(field+".shasums_signature_url", CheckURL(v.SHASumsSignatureURL))
-	add(field+".discovered", CheckDiscovered(v.Discovered))
+	add(CheckURL(v.SHASumsURL), ".shasums_url")
+	add(CheckURL(v.SHASumsSignatureURL), ".shasums_signature_url")
+	add(CheckDiscovered(v.Discovered), ".discovered")
 	if len(v.Targets) == 0 {
-		add(field+".targets", "no targets: clients have nothing to download")
+		add("no targets: clients have nothing to download", ".targets")
 		return out
 	}
-	seen := make(map[[2]string]int, len(v.Targets))
+	var seen map[[2]string]int // for long target lists; short ones are scanned
+	if len(v.Targets) > 16 {
+		seen = make(map[[2]string]int, len(v.Targets))
+	}
 	for j, t := range v.Targets {
-		tf := field + ".targets[" + strconv.Itoa(j) + "]"
-		add(tf+".os", CheckPlatformName(t.OS))
-		add(tf+".arch", CheckPlatformName(t.Arch))
-		add(tf+".filename", CheckFileName(t.Filename))
-		add(tf+".download_url", CheckURL(t.DownloadURL))
-		add(tf+".shasum", CheckSHA256Hex(t.SHASum))
-		add(tf+".h1", CheckH1(t.H1))
+		tf := func(name string) string { return ".targets[" + strconv.Itoa(j) + "]" + name }
+		if msg := CheckPlatformName(t.OS); msg != "" {
+			add(msg, tf(".os"))
+		}
+		if msg := CheckPlatformName(t.Arch); msg != "" {
+			add(msg, tf(".arch"))
+		}
+		if msg := CheckFileName(t.Filename); msg != "" {
+			add(msg, tf(".filename"))
+		}
+		if msg := CheckURL(t.DownloadURL); msg != "" {
+			add(msg, tf(".download_url"))
+		}
+		if msg := CheckSHA256Hex(t.SHASum); msg != "" {
+			add(msg, tf(".shasum"))
+		}
+		if msg := CheckH1(t.H1); msg != "" {
+			add(msg, tf(".h1"))
+		}
 		if t.Size < 0 {
-			add(tf+".size", fmt.Sprintf("negative size %d", t.Size))
+			add(fmt.Sprintf("negative size %d", t.Size), tf(".size"))
 		}
 		if t.OS == "" || t.Arch == "" {
 			continue
 		}
-		p := [2]string{t.OS, t.Arch}
-		if k, dup := seen[p]; dup {
-			add(tf, fmt.Sprintf("duplicate platform %s/%s (also %s.targets[%d])", Quote(t.OS), Quote(t.Arch), field, k))
-			continue
+		first := -1
+		if seen != nil {
+			if k, dup := seen[[2]string{t.OS, t.Arch}]; dup {
+				first = k
+			} else {
+				seen[[2]string{t.OS, t.Arch}] = j
+			}
+		} else {
+			for k := range j {
+				if o := v.Targets[k]; o.OS == t.OS && o.Arch == t.Arch {
+					first = k
+					break
+				}
+			}
 		}
-		seen[p] = j
+		if first >= 0 {
+			add(fmt.Sprintf("duplicate platform %s/%s (also %s.targets[%d])", Quote(t.OS), Quote(t.Arch), field, first), tf(""))
+		}
 	}
 	return out
 }
