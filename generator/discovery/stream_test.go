@@ -37,7 +37,7 @@ func synthRegistry(t *testing.T) ([]ModuleInput, []ProviderInput, map[string]sta
 			continue
 		}
 		seen[a.Key()] = true
-		v := regdata.ModuleVersion{Version: fmt.Sprintf("v1.%d.0", i%5), Commit: "abc"}
+		v := regdata.ModuleVersion{Version: fmt.Sprintf("v1.%d.0", i%5), Commit: strings.Repeat("a", 40)}
 		if i%4 != 0 {
 			v.Discovered = day.Add(time.Duration(i) * time.Hour).Format(time.RFC3339)
 		}
@@ -51,8 +51,7 @@ func synthRegistry(t *testing.T) ([]ModuleInput, []ProviderInput, map[string]sta
 	for i := 0; i < 80; i++ {
 		a := regdata.ProviderAddr{Namespace: namespaces[i%len(namespaces)], Type: fmt.Sprintf("t%d", i)}
 		pv := regdata.ProviderVersion{Version: "1.0.0", Discovered: day.Format(time.RFC3339)}
-		pub, _ := regdata.PublishedProviderVersions(a, &regdata.ProviderFile{Versions: []regdata.ProviderVersion{pv}}, &regdata.Blacklist{})
-		provs = append(provs, ProviderInput{Addr: a, Versions: pub, Description: "A provider."})
+		provs = append(provs, ProviderInput{Addr: a, Versions: providerVersions(t, a, pv), Description: "A provider."})
 		counts[a.Key()] = stats.Summary{Total: int64(i)}
 	}
 	evs := []events.Event{

@@ -60,7 +60,11 @@ func buildTree(t *testing.T, dir string, n int, extra string) {
 	for k, p := range []string{"hashicorp/aws", "hashicorp/random", "acme/widget", "Bravo/thing"} {
 		ns, typ, _ := strings.Cut(p, "/")
 		a := regdata.ProviderAddr{Namespace: ns, Type: typ}
-		pub, _ := regdata.PublishedProviderVersions(a, &regdata.ProviderFile{Versions: []regdata.ProviderVersion{{Version: "1.0.0", Discovered: "2026-10-01T00:00:00Z"}}}, &regdata.Blacklist{})
+		pub, _ := regdata.PublishedProviderVersions(a, &regdata.ProviderFile{Versions: []regdata.ProviderVersion{{
+			Version: "1.0.0", Discovered: "2026-10-01T00:00:00Z",
+			SHASumsURL: "https://example.test/SUMS", SHASumsSignatureURL: "https://example.test/SUMS.sig",
+			Targets: []regdata.Target{{OS: "linux", Arch: "amd64", Filename: "p.zip", DownloadURL: "https://example.test/p.zip", SHASum: strings.Repeat("a", 64)}},
+		}}}, &regdata.Blacklist{})
 		counts[a.Key()] = stats.Summary{Total: int64(k)}
 		if err := c.AddProvider(discovery.ProviderInput{Addr: a, Versions: pub}); err != nil {
 			t.Fatal(err)
