@@ -34,8 +34,8 @@ const freshnessBaseURL = "https://registry.example.test"
 //
 // The first run prepares $DIR (a git origin holding the data folder, a
 // publish workspace with a full build, the bucket seeded by regen upload
-// to a folder store, file://$DIR/bucket); later runs reuse it and
-// measure only.
+// to a folder store, file://$DIR/bucket; each stage is skipped once done);
+// later runs reuse it and measure only.
 func TestFreshness(t *testing.T) {
 	dir := os.Getenv("REGEN_FRESHNESS_DIR")
 	if dir == "" {
@@ -66,7 +66,21 @@ func TestFreshness(t *testing.T) {
 		}
 		t.Logf("prepare: regen %s: %s", args[0], time.Since(began).Round(time.Millisecond))
 	}
-	if _, err := os.Stat(filepath.Join(dir, ".prepared")); err != nil {
+	// Preparation, resumable: each stage leaves a marker.
+	stage := func(name string, do func()) {
+		marker := filepath.Join(dir, ".prepared-"+name)
+		if _, err := os.Stat(marker); err == nil {
+			return
+		}
+		do()
+		write(t, marker, time.Now().UTC().Format(time.RFC3339)+"\n")
+	}
+	stage("git", func() {
+		for _, p := range []string{r.origin, r.publish} {
+			if err := os.RemoveAll(p); err != nil {
+				t.Fatal(err)
+			}
+		}
 		git(t, dir, "init", "-q", "--bare", "-b", "main", r.origin)
 		git(t, dir, "clone", "-q", r.origin, r.publish)
 		if out, err := exec.Command("cp", "-a", filepath.Join(dir, "registry-data"), r.publish).CombinedOutput(); err != nil {
@@ -75,11 +89,14 @@ func TestFreshness(t *testing.T) {
 		write(t, filepath.Join(r.publish, ".gitignore"), "/dist/\n/registry-docs/\n/registry-data/.regen/\n")
 		git(t, r.publish, "add", "-A")
 		git(t, r.publish, "commit", "-q", "-m", "seed")
-		git(t, r.publish, "push", "-q", "origin", "HEAD:main")
+		git(t, r.publish, "-c", "pack.window=0", "push", "-q", "origin", "HEAD:main")
+	})
+	stage("build", func() {
 		regen("build", "--data", "registry-data", "--out", "dist", "--base-url", freshnessBaseURL)
+	})
+	stage("upload", func() {
 		regen("upload", "--dir", "dist", "--to", "file://"+bucket, "--jobs", "64", "--max-delete", "-1")
-		write(t, filepath.Join(dir, ".prepared"), time.Now().UTC().Format(time.RFC3339)+"\n")
-	}
+	})
 
 	// The registry's settings point at this run's loopback GitHub.
 	r.checkout(r.publish)

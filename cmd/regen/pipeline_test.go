@@ -327,7 +327,7 @@ func (r *pipelineRig) job(name, ws string, ctx map[string]any, beforeStep func(s
 func (r *pipelineRig) env(ws, temp string) []string {
 	home := filepath.Join(temp, "home")
 	_ = os.MkdirAll(home, 0o755)
-	return []string{
+	env := []string{
 		"PATH=" + r.bin + string(os.PathListSeparator) + os.Getenv("PATH"),
 		"HOME=" + home,
 		"TMPDIR=" + os.TempDir(),
@@ -342,8 +342,11 @@ func (r *pipelineRig) env(ws, temp string) []string {
 		"GIT_CONFIG_NOSYSTEM=1",
 		"GIT_CONFIG_GLOBAL=" + os.DevNull,
 		"SSL_CERT_FILE=" + r.gh.CAFile(), // the loopback GitHub's https
-		"AWS_REGION=" + r.s3.Region,
 	}
+	if r.s3 != nil {
+		env = append(env, "AWS_REGION="+r.s3.Region)
+	}
+	return env
 }
 
 var pipelineExprRE = regexp.MustCompile(`\$\{\{\s*(.*?)\s*\}\}`)
