@@ -70,7 +70,12 @@ func Commit(ctx context.Context, o CommitOptions) (*CommitResult, error) {
 		return nil, err
 	}
 	g := func(args ...string) ([]byte, error) { return gitCmd(ctx, top, nil, args...) }
-	if _, err := g("add", "-A", "--", rel, ":(exclude)"+path.Join(rel, ".regen")); err != nil {
+	// Stage the data folder, then unstage its .regen/ state (an exclude
+	// pathspec would fail when .gitignore already ignores it).
+	if _, err := g("add", "-A", "--", rel); err != nil {
+		return nil, err
+	}
+	if _, err := g("reset", "-q", "--", path.Join(rel, ".regen")); err != nil {
 		return nil, err
 	}
 	res := &CommitResult{}

@@ -2,6 +2,7 @@ package pipeline
 
 import (
 	"context"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -18,6 +19,9 @@ func TestCommitRebasesAndRetriesAfterAConcurrentPush(t *testing.T) {
 	bare := origin(t, "alpha", "delta")
 	ours := clone(t, bare)
 	theirs := clone(t, bare)
+	// The ingest state is never committed, ignored or not.
+	writeFile(t, filepath.Join(ours, ".regen/ingest-state/a.json"), "{}")
+	writeFile(t, filepath.Join(filepath.Dir(ours), ".gitignore"), "/registry-data/.regen/\n")
 	at := time.Date(2026, 11, 20, 0, 0, 0, 0, time.UTC)
 	release(t, ours, "alpha", "1.0.0", at)
 	release(t, theirs, "delta", "2.0.0", at.Add(time.Minute))
@@ -33,6 +37,9 @@ func TestCommitRebasesAndRetriesAfterAConcurrentPush(t *testing.T) {
 		t.Errorf("result %+v, want a commit pushed on the second attempt", res)
 	}
 	check := clone(t, bare)
+	if _, err := os.Stat(filepath.Join(check, ".regen")); err == nil {
+		t.Error("the ingest state was committed")
+	}
 	evs, bad, err := events.Read(check)
 	if err != nil || len(bad) > 0 {
 		t.Fatal(err, bad)
