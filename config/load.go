@@ -3,6 +3,7 @@ package config
 import (
 	"errors"
 	"fmt"
+	"github.com/regen-registry/regen/internal/editdist"
 	"io/fs"
 	"net/url"
 	"os"
@@ -317,32 +318,11 @@ func suggest(name string) string {
 		}
 	}
 	for _, cand := range candidates {
-		if d := distance(strings.ToLower(name), cand); d < bestD {
+		if d := editdist.Levenshtein(strings.ToLower(name), cand); d < bestD {
 			best, bestD = cand, d
 		}
 	}
 	return best
-}
-
-// distance is the Levenshtein distance between a and b.
-func distance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
 }
 
 // describe names a YAML node's shape for messages.

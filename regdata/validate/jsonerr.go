@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/regen-registry/regen/internal/editdist"
 	"io"
 	"slices"
 	"strconv"
@@ -296,7 +297,7 @@ func (c *fileCheck) unknown(v any, s *shape, field string) {
 func closest(name string, known map[string]*shape) string {
 	best, bestD := "", 3
 	for k := range known {
-		d := editDistance(strings.ToLower(name), k)
+		d := editdist.Levenshtein(strings.ToLower(name), k)
 		limit := 2
 		if len(k) <= 4 {
 			limit = 1
@@ -306,27 +307,6 @@ func closest(name string, known map[string]*shape) string {
 		}
 	}
 	return best
-}
-
-// editDistance is the Levenshtein distance between a and b (bytes).
-func editDistance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
 }
 
 // knownList names the members an object may have, sorted.
