@@ -3,7 +3,6 @@ package config
 import (
 	"errors"
 	"fmt"
-	"github.com/regen-registry/regen/internal/editdist"
 	"io/fs"
 	"net/url"
 	"os"
@@ -14,6 +13,8 @@ import (
 	"strings"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/regen-registry/regen/internal/editdist"
 )
 
 // MaxJobs bounds the jobs key.

@@ -5,12 +5,12 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"github.com/regen-registry/regen/internal/editdist"
 	"io"
 	"slices"
 	"strconv"
 	"strings"
 
+	"github.com/regen-registry/regen/internal/editdist"
 	"github.com/regen-registry/regen/regdata"
 )
 
