@@ -49,7 +49,11 @@ func writeDiscovery(t *testing.T, tree string) {
 	for k, p := range []string{"hashicorp/aws", "hashicorp/random", "acme/widget", "Bravo/thing", "hashicorp-labs/x", "z/last"} {
 		ns, typ, _ := strings.Cut(p, "/")
 		a := regdata.ProviderAddr{Namespace: ns, Type: typ}
-		pub, _ := regdata.PublishedProviderVersions(a, &regdata.ProviderFile{Versions: []regdata.ProviderVersion{{Version: "1.0.0", Discovered: "2026-10-01T00:00:00Z"}}}, &regdata.Blacklist{})
+		pub, _ := regdata.PublishedProviderVersions(a, &regdata.ProviderFile{Versions: []regdata.ProviderVersion{{
+			Version: "1.0.0", Discovered: "2026-10-01T00:00:00Z",
+			SHASumsURL: "https://example.test/SUMS", SHASumsSignatureURL: "https://example.test/SUMS.sig",
+			Targets: []regdata.Target{{OS: "linux", Arch: "amd64", Filename: "p.zip", DownloadURL: "https://example.test/p.zip", SHASum: strings.Repeat("a", 64)}},
+		}}}, &regdata.Blacklist{})
 		if err := c.AddProvider(discovery.ProviderInput{Addr: a, Versions: pub, Description: "The " + typ + " provider", Downloads: stats.Summary{Total: int64(k)}}); err != nil {
 			t.Fatal(err)
 		}
