@@ -127,14 +127,20 @@ func fetchCommit(ctx context.Context, s *guardedStorage, req Request) (*object.C
 		return nil, fmt.Errorf("fetching %s: %w", req.URL, err)
 	}
 	fetch := func(spec string) error {
-		err := remote.FetchContext(ctx, &git.FetchOptions{
-			RefSpecs: []config.RefSpec{config.RefSpec(spec)},
-			Depth:    1,
-			Tags:     git.NoTags,
-			Auth:     req.Auth,
-		})
-		if errors.Is(err, git.NoErrAlreadyUpToDate) {
-			return nil
+		var err error
+		for attempt := 0; attempt < fetchAttempts; attempt++ {
+			err = remote.FetchContext(ctx, &git.FetchOptions{
+				RefSpecs: []config.RefSpec{config.RefSpec(spec)},
+				Depth:    1,
+				Tags:     git.NoTags,
+				Auth:     req.Auth,
+			})
+			if errors.Is(err, git.NoErrAlreadyUpToDate) {
+				return nil
+			}
+			if err == nil || !cutShort(err) || ctx.Err() != nil {
+				return err
+			}
 		}
 		return err
 	}
@@ -180,6 +186,20 @@ func fetchCommit(ctx context.Context, s *guardedStorage, req Request) (*object.C
 		return nil, fmt.Errorf("fetching %s commit %s: %w", req.URL, req.Commit, err)
 	}
 	return c, nil
+}
+
+// fetchAttempts is how many times a fetch cut short (cutShort) is tried.
+const fetchAttempts = 3
+
+// cutShort reports whether a fetch failed because the server hung up while
+// the request was still being written. A git server that refuses a commit
+// ("not our ref") closes the connection at once, and go-git then reports
+// the broken pipe instead of the server's message; asking again usually
+// gets the message, which tells a commit that is gone from a passing
+// failure.
+func cutShort(err error) bool {
+	msg := err.Error()
+	return strings.Contains(msg, "broken pipe") || strings.Contains(msg, "connection reset by peer")
 }
 
 // markGone adds ErrSourceGone to the errors that say the repository or
