@@ -24,11 +24,7 @@ const DefaultDirName = "registry-archives"
 // DefaultDir returns the default store for a data folder: a
 // "registry-archives" folder beside it, outside its git repository.
 func DefaultDir(dataDir string) string {
-	abs, err := filepath.Abs(dataDir)
-	if err != nil {
-		abs = filepath.Clean(dataDir)
-	}
-	return filepath.Join(filepath.Dir(abs), DefaultDirName)
+	return regdata.Beside(dataDir, DefaultDirName)
 }
 
 // Entry is one version in a module's index: a package, or the reason there

@@ -35,11 +35,7 @@ const BucketPrefix = ".regen/docs/"
 // "registry-docs" folder beside it, outside the data folder's git
 // repository.
 func DefaultDir(dataDir string) string {
-	abs, err := filepath.Abs(dataDir)
-	if err != nil {
-		abs = filepath.Clean(dataDir)
-	}
-	return filepath.Join(filepath.Dir(abs), DefaultDirName)
+	return regdata.Beside(dataDir, DefaultDirName)
 }
 
 // ErrNotFound is returned (wrapped) by Store.Get for a version with no
