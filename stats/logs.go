@@ -186,6 +186,9 @@ func requestPath(raw string) (string, error) {
 		return "", errors.New("empty")
 	}
 	p, _, _ := strings.Cut(raw, "?")
+	if p == "" {
+		return "", errors.New("no path before the query")
+	}
 	dec, err := url.PathUnescape(p)
 	if err != nil {
 		return "", err
