@@ -7,6 +7,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"os"
 	"os/signal"
 	"syscall"
@@ -20,7 +21,9 @@ func main() {
 		<-ctx.Done()
 		stop()
 	}()
+	stopProfiles := startProfiles(slog.New(slog.NewTextHandler(os.Stderr, nil)))
 	err := newRootCmd(os.Stdout, os.Stderr).ExecuteContext(ctx)
+	stopProfiles()
 	stop()
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "regen:", err)

@@ -51,6 +51,9 @@ type Options struct {
 	// Logger receives warnings (versions left out, files outside the data
 	// layout) and progress; nil logs nothing.
 	Logger *slog.Logger
+
+	// spillAt overrides spillFiles (tests).
+	spillAt int
 }
 
 // Progress receives a build's progress, entry by entry.

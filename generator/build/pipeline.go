@@ -29,8 +29,10 @@ type job struct {
 	input     string
 	stat      dataStat // data file stat to record in the index (zero: do not trust)
 	dataSum   string
-	line      []byte // the new manifest line (nil when reused)
-	reused    bool   // the previous line is copied through
+	line      []byte   // the new manifest line (nil when reused or in lineFile)
+	lineFile  *os.File // the new manifest line of an entry too large for memory
+	lineN     int64    // its length
+	reused    bool     // the previous line is copied through
 	files     int
 	staged    []staged
 	deletes   []string
@@ -47,14 +49,14 @@ type result struct {
 	staged  []staged
 	deletes []string
 	dirty   []string // keys of entries whose files change on disk
-	index   []byte   // side index lines (without the header)
 	errs    []error
 }
 
 // pipeline generates every entry with bounded parallelism and writes the
-// manifest (header, then one line per entry in key order) to mf. prev is
-// the previous build for an incremental build, nil for a full one.
-func (b *builder) pipeline(ctx context.Context, entries []entry, prev *previous, mf *os.File) (*result, error) {
+// manifest (header, then one line per entry in key order) to mf and the
+// side index's entry lines to idx. prev is the previous build for an
+// incremental build, nil for a full one.
+func (b *builder) pipeline(ctx context.Context, entries []entry, prev *previous, mf *os.File, idx io.Writer) (*result, error) {
 	out := &manifestOut{f: mf, bw: bufio.NewWriterSize(mf, 1<<20), prev: prev}
 	var hdr bytes.Buffer
 	if err := encodeLine(&hdr, manifest.Header{Format: manifest.Format, Options: b.optionsDigest()}); err != nil {
@@ -71,14 +73,35 @@ func (b *builder) pipeline(ctx context.Context, entries []entry, prev *previous,
 	order := make(chan *job, b.window())
 	res := &result{}
 	collected := make(chan error, 1)
-	go func() { collected <- b.collect(order, window, out, res, cancel) }()
+	go func() { collected <- b.collect(order, window, out, bufio.NewWriterSize(idx, 64<<10), res, cancel) }()
 
-	var olds []prevEntry
+	var olds *prevReader
 	if prev != nil {
-		olds = prev.entries
+		var err error
+		if olds, err = prev.entries(); err != nil {
+			cancel()
+			close(order)
+			<-collected
+			return nil, err
+		}
+		defer olds.Close()
 	}
-	var removed []*prevEntry
-	next := 0
+	var removed []prevEntry // in the old tree, gone from the data
+	// advance moves the previous entries up to key (all of them when key
+	// is ""), returning the one of that key.
+	advance := func(key string) *prevEntry {
+		if olds == nil {
+			return nil
+		}
+		for o := olds.peek(); o != nil && (key == "" || o.key <= key); o = olds.peek() {
+			olds.pop()
+			if o.key == key {
+				return o
+			}
+			removed = append(removed, *o)
+		}
+		return nil
+	}
 dispatch:
 	for _, e := range entries {
 		select {
@@ -86,14 +109,7 @@ dispatch:
 		case <-gctx.Done():
 			break dispatch
 		}
-		j := &job{e: e, done: make(chan struct{})}
-		for ; next < len(olds) && olds[next].key <= e.key; next++ {
-			if olds[next].key == e.key {
-				j.old = &olds[next]
-			} else {
-				removed = append(removed, &olds[next]) // in the old tree, gone from the data
-			}
-		}
+		j := &job{e: e, done: make(chan struct{}), old: advance(e.key)}
 		order <- j
 		data := b.disc != nil && e.kind != kindGlobal
 		if data {
@@ -107,14 +123,15 @@ dispatch:
 			return b.process(gctx, j)
 		})
 	}
-	for ; next < len(olds); next++ {
-		removed = append(removed, &olds[next])
-	}
+	advance("")
 	close(order)
 	gErr := g.Wait()
 	cErr := <-collected
 	if err := errors.Join(gErr, cErr); err != nil {
 		return nil, err
+	}
+	if olds != nil && olds.Err() != nil {
+		return nil, olds.Err()
 	}
 	if err := ctx.Err(); err != nil && len(res.errs) == 0 {
 		return nil, err
@@ -122,15 +139,16 @@ dispatch:
 	if len(res.errs) > 0 {
 		return res, nil
 	}
-	for _, o := range removed {
-		files, err := prev.files(o)
+	for i := range removed {
+		o := &removed[i]
+		err := prev.eachFile(o, func(f manifest.File) error {
+			res.deletes = append(res.deletes, f.Path)
+			res.Deleted++
+			return nil
+		})
 		if err != nil {
 			return nil, err
 		}
-		for _, f := range files {
-			res.deletes = append(res.deletes, f.Path)
-		}
-		res.Deleted += len(files)
 		res.Removed++
 		res.dirty = append(res.dirty, o.key)
 	}
@@ -147,8 +165,9 @@ func (b *builder) window() int { return max(1024, b.jobs*128) }
 
 // collect writes finished jobs' manifest lines in order and gathers their
 // results. It stops writing (but keeps draining) after the first failure.
-func (b *builder) collect(order <-chan *job, window <-chan struct{}, out *manifestOut, res *result, cancel func()) error {
+func (b *builder) collect(order <-chan *job, window <-chan struct{}, out *manifestOut, idx *bufio.Writer, res *result, cancel func()) error {
 	var werr error
+	var line []byte
 	for j := range order {
 		<-j.done
 		<-window
@@ -160,14 +179,21 @@ func (b *builder) collect(order <-chan *job, window <-chan struct{}, out *manife
 			}
 			continue
 		}
-		if (j.line == nil && !j.reused) || werr != nil || len(res.errs) > 0 {
+		if j.lineFile != nil {
+			defer j.lineFile.Close()
+		}
+		if (j.line == nil && j.lineFile == nil && !j.reused) || werr != nil || len(res.errs) > 0 {
 			continue // failed or cancelled: the pipeline reports why
 		}
 		rec := prevEntry{key: j.e.key, input: j.input, off: out.pos, files: j.files, stat: j.stat, dataSum: j.dataSum}
-		if j.reused {
+		switch {
+		case j.reused:
 			rec.n = j.old.n
 			werr = out.copyLine(j.old.off, j.old.n)
-		} else {
+		case j.lineFile != nil:
+			rec.n = j.lineN
+			werr = out.copyFile(j.lineFile, j.lineN)
+		default:
 			rec.n = int64(len(j.line))
 			werr = out.writeLine(j.line)
 		}
@@ -175,7 +201,12 @@ func (b *builder) collect(order <-chan *job, window <-chan struct{}, out *manife
 			cancel()
 			continue
 		}
-		res.index = appendIndexLine(res.index, &rec)
+		line = appendIndexLine(line[:0], &rec)
+		if _, werr = idx.Write(line); werr != nil {
+			werr = fmt.Errorf("writing the side index: %w", werr)
+			cancel()
+			continue
+		}
 		res.Entries++
 		if j.reused {
 			res.Reused++
@@ -191,6 +222,11 @@ func (b *builder) collect(order <-chan *job, window <-chan struct{}, out *manife
 		res.deletes = append(res.deletes, j.deletes...)
 		if len(j.staged) > 0 || len(j.deletes) > 0 {
 			res.dirty = append(res.dirty, j.e.key)
+		}
+	}
+	if werr == nil {
+		if werr = idx.Flush(); werr != nil {
+			werr = fmt.Errorf("writing the side index: %w", werr)
 		}
 	}
 	return werr
@@ -227,6 +263,28 @@ func (m *manifestOut) copyLine(off, n int64) error {
 			return err
 		}
 		m.pendOff, m.pendN = off, n
+	}
+	m.pos += n
+	return nil
+}
+
+// copyFile appends the first n bytes of f (a line written to disk).
+func (m *manifestOut) copyFile(f *os.File, n int64) error {
+	if err := m.flushRange(); err != nil {
+		return err
+	}
+	if err := m.bw.Flush(); err != nil {
+		return fmt.Errorf("writing manifest: %w", err)
+	}
+	if _, err := f.Seek(0, io.SeekStart); err != nil {
+		return fmt.Errorf("writing manifest: %w", err)
+	}
+	got, err := m.f.ReadFrom(&io.LimitedReader{R: f, N: n})
+	if err == nil && got != n {
+		err = io.ErrUnexpectedEOF
+	}
+	if err != nil {
+		return fmt.Errorf("writing manifest: %w", err)
 	}
 	m.pos += n
 	return nil

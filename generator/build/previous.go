@@ -31,6 +31,9 @@ const IndexPath = ".regen/inputs.tsv"
 
 const indexFormat = "regen-inputs/1"
 
+// maxIndexLine bounds one side index line (keys and inputs are short).
+const maxIndexLine = 64 << 10
+
 // prevEntry is one entry of the previous build.
 type prevEntry struct {
 	key     string
@@ -42,17 +45,20 @@ type prevEntry struct {
 }
 
 // previous is the previous build: its manifest (open, for reading single
-// lines and copying ranges) and its entries in key order.
+// lines and copying ranges) and a side index of its entries in key order,
+// read as a stream (see entries) so that a rebuild's memory does not grow
+// with the registry.
 type previous struct {
 	header  manifest.Header
 	f       *os.File
-	entries []prevEntry
-	indexed bool // loaded from the side index (else scanned)
+	index   string // side index file listing the entries
+	scanned string // temporary index made by scanning the manifest ("" if none)
+	indexed bool   // the tree's own side index is used (else the manifest was scanned)
 }
 
-// openPrevious opens the manifest of the tree at out and loads its entries
-// from the side index, or by scanning the manifest when the index is
-// missing or stale.
+// openPrevious opens the manifest of the tree at out and checks its side
+// index, or scans the manifest into a temporary index when the side index
+// is missing, stale or damaged.
 func openPrevious(out string) (*previous, error) {
 	p := filepath.Join(out, filepath.FromSlash(manifest.Path))
 	f, err := os.Open(p)
@@ -75,19 +81,35 @@ func openPrevious(out string) (*previous, error) {
 		f.Close()
 		return nil, fmt.Errorf("reading previous manifest header: %w", err)
 	}
-	if entries, ok := loadIndex(filepath.Join(out, filepath.FromSlash(IndexPath)), fi.Size(), fi.ModTime().UnixNano()); ok {
-		prev.entries, prev.indexed = entries, true
+	idx := filepath.Join(out, filepath.FromSlash(IndexPath))
+	if checkIndex(idx, fi.Size(), fi.ModTime().UnixNano()) == nil {
+		prev.index, prev.indexed = idx, true
 		return prev, nil
 	}
-	prev.entries, err = scanManifest(br, int64(len(line)))
+	tmp, err := os.CreateTemp(filepath.Dir(idx), "inputs.scan-")
 	if err != nil {
 		f.Close()
+		return nil, fmt.Errorf("scanning previous manifest: %w", err)
+	}
+	prev.index, prev.scanned = tmp.Name(), tmp.Name()
+	err = scanManifest(br, int64(len(line)), tmp)
+	if cerr := tmp.Close(); err == nil && cerr != nil {
+		err = fmt.Errorf("scanning previous manifest: %w", cerr)
+	}
+	if err != nil {
+		prev.Close()
 		return nil, err
 	}
 	return prev, nil
 }
 
-func (p *previous) Close() error { return p.f.Close() }
+// Close closes the manifest and removes a temporary index.
+func (p *previous) Close() error {
+	if p.scanned != "" {
+		os.Remove(p.scanned)
+	}
+	return p.f.Close()
+}
 
 // line reads an entry's manifest line.
 func (p *previous) line(e *prevEntry) ([]byte, error) {
@@ -98,57 +120,201 @@ func (p *previous) line(e *prevEntry) ([]byte, error) {
 	return b, nil
 }
 
-// files decodes an entry's file list.
-func (p *previous) files(e *prevEntry) ([]manifest.File, error) {
-	b, err := p.line(e)
-	if err != nil {
-		return nil, err
+// eachFile calls fn for every file of an entry, decoding its manifest line
+// as a stream: the registry-wide entry lists tens of thousands of files.
+func (p *previous) eachFile(e *prevEntry, fn func(manifest.File) error) error {
+	bad := func(err error) error {
+		return fmt.Errorf("reading previous manifest entry %q: not the expected line (%v); rerun with --full", e.key, err)
 	}
-	var me manifest.Entry
-	if err := json.Unmarshal(b, &me); err != nil || me.Key != e.key {
-		return nil, fmt.Errorf("reading previous manifest entry %q: not the expected line (%v); rerun with --full", e.key, err)
+	dec := json.NewDecoder(bufio.NewReaderSize(io.NewSectionReader(p.f, e.off, e.n), 32<<10))
+	if err := expectDelim(dec, '{'); err != nil {
+		return bad(err)
 	}
-	return me.Files, nil
+	for dec.More() {
+		tok, err := dec.Token()
+		if err != nil {
+			return bad(err)
+		}
+		switch tok {
+		case "entry":
+			var key string
+			if err := dec.Decode(&key); err != nil {
+				return bad(err)
+			}
+			if key != e.key {
+				return bad(fmt.Errorf("entry %q", key))
+			}
+		case "files":
+			if err := expectDelim(dec, '['); err != nil {
+				return bad(err)
+			}
+			for dec.More() {
+				var f manifest.File
+				if err := dec.Decode(&f); err != nil {
+					return bad(err)
+				}
+				if err := fn(f); err != nil {
+					return err
+				}
+			}
+			if err := expectDelim(dec, ']'); err != nil {
+				return bad(err)
+			}
+		default:
+			var skip json.RawMessage
+			if err := dec.Decode(&skip); err != nil {
+				return bad(err)
+			}
+		}
+	}
+	return nil
 }
 
-// loadIndex reads the side index if it describes a manifest of the given
-// size and modification time.
-func loadIndex(p string, size, mtime int64) ([]prevEntry, bool) {
-	data, err := os.ReadFile(p)
+func expectDelim(dec *json.Decoder, d json.Delim) error {
+	tok, err := dec.Token()
 	if err != nil {
-		return nil, false
+		return err
 	}
-	lines := strings.Split(strings.TrimSuffix(string(data), "\n"), "\n")
-	if lines[0] != fmt.Sprintf("%s\t%d\t%d", indexFormat, size, mtime) {
-		return nil, false
+	if tok != d {
+		return fmt.Errorf("found %v, want %v", tok, d)
 	}
-	entries := make([]prevEntry, 0, len(lines)-1)
-	for _, l := range lines[1:] {
-		f := strings.Split(l, "\t")
-		if len(f) != 9 {
-			return nil, false
-		}
-		var e prevEntry
-		var errs [7]error
-		e.key, e.input = f[0], f[1]
-		e.off, errs[0] = strconv.ParseInt(f[2], 10, 64)
-		e.n, errs[1] = strconv.ParseInt(f[3], 10, 64)
-		e.files, errs[2] = strconv.Atoi(f[4])
-		e.stat.size, errs[3] = strconv.ParseInt(f[5], 10, 64)
-		e.stat.mtime, errs[4] = strconv.ParseInt(f[6], 10, 64)
-		e.stat.ino, errs[5] = strconv.ParseUint(f[7], 10, 64)
-		if f[8] != "-" {
-			e.dataSum = f[8]
-		}
-		if errors.Join(errs[:]...) != nil || e.off < 0 || e.n <= 0 || e.off+e.n > size {
-			return nil, false
-		}
-		if n := len(entries); n > 0 && entries[n-1].key >= e.key {
-			return nil, false
-		}
-		entries = append(entries, e)
+	return nil
+}
+
+// entries returns a reader of the previous build's entries in key order.
+func (p *previous) entries() (*prevReader, error) {
+	f, err := os.Open(p.index)
+	if err != nil {
+		return nil, fmt.Errorf("reading the previous build's side index: %w", err)
 	}
-	return entries, true
+	r := &prevReader{f: f, br: bufio.NewReaderSize(f, 64<<10)}
+	if _, err := r.readLine(); err != nil { // the header, checked before
+		f.Close()
+		return nil, err
+	}
+	return r, nil
+}
+
+// prevReader reads the side index one entry at a time.
+type prevReader struct {
+	f    *os.File
+	br   *bufio.Reader
+	cur  *prevEntry
+	done bool
+	err  error
+}
+
+// peek returns the next entry without consuming it (nil at the end or
+// after an error, see Err).
+func (r *prevReader) peek() *prevEntry {
+	if r.cur != nil || r.done {
+		return r.cur
+	}
+	l, err := r.readLine()
+	if err != nil {
+		r.done = true
+		if !errors.Is(err, io.EOF) {
+			r.err = err
+		}
+		return nil
+	}
+	e, err := parseIndexLine(l)
+	if err != nil {
+		r.done, r.err = true, fmt.Errorf("reading the previous build's side index: %w; rerun with --full", err)
+		return nil
+	}
+	r.cur = &e
+	return r.cur
+}
+
+// pop consumes the entry peek returned.
+func (r *prevReader) pop() { r.cur = nil }
+
+func (r *prevReader) Err() error { return r.err }
+
+func (r *prevReader) Close() error { return r.f.Close() }
+
+func (r *prevReader) readLine() (string, error) {
+	var b []byte
+	for {
+		chunk, isPrefix, err := r.br.ReadLine()
+		if err != nil {
+			return "", err
+		}
+		b = append(b, chunk...)
+		if len(b) > maxIndexLine {
+			return "", errors.New("side index line too long")
+		}
+		if !isPrefix {
+			return string(b), nil
+		}
+	}
+}
+
+// checkIndex reads the side index at p through and reports why it cannot
+// be used for a manifest of the given size and modification time (nil if
+// it can): a wrong header, a malformed line or keys out of order. Nothing
+// of it is kept.
+func checkIndex(p string, size, mtime int64) error {
+	f, err := os.Open(p)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	r := &prevReader{f: f, br: bufio.NewReaderSize(f, 64<<10)}
+	hdr, err := r.readLine()
+	if err != nil {
+		return err
+	}
+	if hdr != fmt.Sprintf("%s\t%d\t%d", indexFormat, size, mtime) {
+		return errors.New("side index of another manifest")
+	}
+	last := ""
+	for e := r.peek(); e != nil; e = r.peek() {
+		if e.off+e.n > size {
+			return fmt.Errorf("entry %q beyond the manifest", e.key)
+		}
+		if e.key <= last {
+			return fmt.Errorf("entry %q follows %q", e.key, last)
+		}
+		last = e.key
+		r.pop()
+	}
+	return r.Err()
+}
+
+// parseIndexLine reads one side index line.
+func parseIndexLine(l string) (prevEntry, error) {
+	f := strings.Split(l, "\t")
+	if len(f) != 9 {
+		return prevEntry{}, fmt.Errorf("line %q: %d fields, want 9", trim(l), len(f))
+	}
+	var e prevEntry
+	var errs [7]error
+	e.key, e.input = f[0], f[1]
+	e.off, errs[0] = strconv.ParseInt(f[2], 10, 64)
+	e.n, errs[1] = strconv.ParseInt(f[3], 10, 64)
+	e.files, errs[2] = strconv.Atoi(f[4])
+	e.stat.size, errs[3] = strconv.ParseInt(f[5], 10, 64)
+	e.stat.mtime, errs[4] = strconv.ParseInt(f[6], 10, 64)
+	e.stat.ino, errs[5] = strconv.ParseUint(f[7], 10, 64)
+	if f[8] != "-" {
+		e.dataSum = f[8]
+	}
+	if err := errors.Join(errs[:]...); err != nil {
+		return prevEntry{}, fmt.Errorf("line %q: %w", trim(l), err)
+	}
+	if e.key == "" || e.off < 0 || e.n <= 0 {
+		return prevEntry{}, fmt.Errorf("line %q: no key or an empty range", trim(l))
+	}
+	return e, nil
+}
+
+func trim(s string) string {
+	if len(s) > 80 {
+		return s[:80] + "…"
+	}
+	return s
 }
 
 // appendIndexLine renders one index line.
@@ -161,32 +327,44 @@ func appendIndexLine(b []byte, e *prevEntry) []byte {
 }
 
 // scanManifest reads the manifest's entry lines (after the header, which
-// ends at offset off) and records where each is.
-func scanManifest(br *bufio.Reader, off int64) ([]prevEntry, error) {
-	var entries []prevEntry
+// ends at offset off) and writes a side index of them to w (with a header
+// naming no manifest: its entries record no data file stat).
+func scanManifest(br *bufio.Reader, off int64, w io.Writer) error {
+	bw := bufio.NewWriter(w)
+	fmt.Fprintf(bw, "%s\tscanned\n", indexFormat)
 	last := ""
+	var buf []byte
 	for {
 		line, err := br.ReadBytes('\n')
 		if len(bytes.TrimSpace(line)) > 0 {
 			key, input, kerr := keyAndInput(line)
 			if kerr != nil {
-				return nil, fmt.Errorf("reading previous manifest after %q: %w", last, kerr)
+				return fmt.Errorf("reading previous manifest after %q: %w", last, kerr)
 			}
 			if last != "" && key <= last {
-				return nil, fmt.Errorf("reading previous manifest: entry %q follows %q: not sorted", key, last)
+				return fmt.Errorf("reading previous manifest: entry %q follows %q: not sorted", key, last)
 			}
 			last = key
 			if line[len(line)-1] != '\n' {
-				return nil, fmt.Errorf("reading previous manifest: last entry %q is not terminated", key)
+				return fmt.Errorf("reading previous manifest: last entry %q is not terminated", key)
 			}
-			entries = append(entries, prevEntry{key: key, input: input, off: off, n: int64(len(line)), files: countFiles(line)})
+			if strings.ContainsAny(key+input, "\t\n") {
+				return fmt.Errorf("reading previous manifest: entry %q: a tab or newline in its key or input", key)
+			}
+			buf = appendIndexLine(buf[:0], &prevEntry{key: key, input: input, off: off, n: int64(len(line)), files: countFiles(line)})
+			if _, werr := bw.Write(buf); werr != nil {
+				return fmt.Errorf("scanning previous manifest: %w", werr)
+			}
 		}
 		off += int64(len(line))
 		if errors.Is(err, io.EOF) {
-			return entries, nil
+			if err := bw.Flush(); err != nil {
+				return fmt.Errorf("scanning previous manifest: %w", err)
+			}
+			return nil
 		}
 		if err != nil {
-			return nil, fmt.Errorf("reading previous manifest: %w", err)
+			return fmt.Errorf("reading previous manifest: %w", err)
 		}
 	}
 }

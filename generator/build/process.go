@@ -8,11 +8,11 @@ import (
 	"errors"
 	"fmt"
 	"hash"
+	"hash/maphash"
 	"io"
 	"os"
 	"path/filepath"
 	"slices"
-	"strings"
 
 	"github.com/regen-registry/regen/generator"
 	"github.com/regen-registry/regen/manifest"
@@ -181,6 +181,7 @@ func (b *builder) generating() bool { return !b.failed.Load() }
 // finish turns a generation's outcome into the job's manifest line,
 // deletions and errors.
 func (b *builder) finish(j *job, em *emitter, gerr error) error {
+	defer em.files.close()
 	if gerr != nil {
 		var se *sinkError
 		if errors.As(gerr, &se) {
@@ -188,18 +189,42 @@ func (b *builder) finish(j *job, em *emitter, gerr error) error {
 		}
 		return b.bad(j, &regdata.FileError{Path: j.e.rel, Err: gerr})
 	}
-	for p := range em.oldAll {
-		if !em.seen[p] {
-			j.deletes = append(j.deletes, p)
+	if j.old != nil {
+		err := b.prev.eachFile(j.old, func(f manifest.File) error {
+			if _, ok := em.seen[em.b.pathKey(f.Path)]; !ok {
+				j.deletes = append(j.deletes, f.Path)
+			}
+			return nil
+		})
+		if err != nil {
+			return err
 		}
 	}
 	slices.Sort(j.deletes)
-	slices.SortFunc(em.files, func(a, b manifest.File) int { return strings.Compare(a.Path, b.Path) })
-	line, err := entryLine(manifest.Entry{Key: j.e.key, Input: j.input, Files: em.files})
+	j.files = em.files.len()
+	if !em.files.spilled() {
+		line, err := em.files.line(j.e.key, j.input)
+		if err != nil {
+			return err
+		}
+		j.line = line
+		return nil
+	}
+	f, err := os.CreateTemp(em.files.dir, "line-")
 	if err != nil {
+		return fmt.Errorf("writing a manifest entry: %w", err)
+	}
+	os.Remove(f.Name()) // unlinked: gone when closed
+	n, err := em.files.writeLine(f, j.e.key, j.input)
+	if err != nil {
+		f.Close()
+		var se *sinkError
+		if errors.As(err, &se) {
+			return se.err
+		}
 		return err
 	}
-	j.line, j.files = line, len(em.files)
+	j.lineFile, j.lineN = f, n
 	return nil
 }
 
@@ -253,42 +278,84 @@ func (b *builder) logDropped(j *job, dropped []regdata.Dropped) {
 
 // emitter receives an entry's generated files: it hashes each, skips
 // those whose bytes the previous build already wrote, and writes the rest.
+// What it remembers of the previous entry's files is a path hash and a
+// digest prefix each, so that the registry-wide entry's tens of thousands
+// of files cost little memory.
 type emitter struct {
 	b      *builder
 	j      *job
 	dirs   dirCache
-	files  []manifest.File
-	seen   map[string]bool
-	oldAll map[string]string // every file of the previous entry: path → sha256
-	oldOK  bool              // oldAll may be trusted to skip unchanged files
+	files  *fileList
+	seen   map[uint64]struct{} // path keys put so far (when there is a previous entry)
+	oldAll map[uint64]sumKey   // every file of the previous entry: path key → digest prefix
+	oldOK  bool                // oldAll may be trusted to skip unchanged files
 }
+
+// sumKey is the first half of a sha256: enough to tell whether a file's
+// bytes changed.
+type sumKey [16]byte
+
+// sumKeyOf decodes the first half of a hex sha256 (false if it is not one).
+func sumKeyOf(hexSum string) (sumKey, bool) {
+	var k sumKey
+	if len(hexSum) != 64 {
+		return k, false
+	}
+	_, err := hex.Decode(k[:], []byte(hexSum[:32]))
+	return k, err == nil
+}
+
+// pathKey hashes a tree path for the emitters' sets (the seed is the
+// build's own, so no input can aim at collisions).
+func (b *builder) pathKey(p string) uint64 { return maphash.String(b.seed, p) }
 
 // newEmitter loads the previous entry's files, if any.
 func (b *builder) newEmitter(j *job) (*emitter, error) {
-	em := &emitter{b: b, j: j, dirs: dirCache{}}
+	em := &emitter{b: b, j: j, dirs: dirCache{}, files: &fileList{dir: b.tmp, limit: b.spill}}
 	if j.old == nil {
 		return em, nil
 	}
-	em.seen = map[string]bool{}
-	files, err := b.prev.files(j.old)
+	em.seen = map[uint64]struct{}{}
+	em.oldAll = make(map[uint64]sumKey, min(j.old.files, 1<<16))
+	err := b.prev.eachFile(j.old, func(f manifest.File) error {
+		if k, ok := sumKeyOf(f.SHA256); ok {
+			em.oldAll[b.pathKey(f.Path)] = k
+		}
+		return nil
+	})
 	if err != nil {
 		return nil, err
-	}
-	em.oldAll = make(map[string]string, len(files))
-	for _, f := range files {
-		em.oldAll[f.Path] = f.SHA256
 	}
 	em.oldOK = !b.dirty[j.e.key]
 	return em, nil
 }
 
+// record adds a generated file to the entry and reports whether the
+// previous build already wrote the same bytes at its path.
+func (em *emitter) record(mf manifest.File) (bool, error) {
+	if err := em.files.add(mf); err != nil {
+		return false, err
+	}
+	if em.seen == nil {
+		return false, nil
+	}
+	pk := em.b.pathKey(mf.Path)
+	em.seen[pk] = struct{}{}
+	old, ok := em.oldAll[pk]
+	if !ok || !em.oldOK {
+		return false, nil
+	}
+	k, ok := sumKeyOf(mf.SHA256)
+	return ok && k == old, nil
+}
+
 func (em *emitter) put(f generator.File) error {
 	mf := f.Manifest()
-	em.files = append(em.files, mf)
-	if em.seen != nil {
-		em.seen[f.Path] = true
+	same, err := em.record(mf)
+	if err != nil {
+		return err
 	}
-	if old, ok := em.oldAll[f.Path]; ok && em.oldOK && old == mf.SHA256 {
+	if same {
 		em.j.unchanged++
 		return nil
 	}
@@ -341,11 +408,12 @@ func (em *emitter) stream(p string, class manifest.Class, write func(io.Writer) 
 		return err
 	}
 	mf := manifest.File{Path: p, SHA256: hex.EncodeToString(sw.h.Sum(nil)), Size: sw.n, Type: manifest.ContentType(p), Class: class}
-	em.files = append(em.files, mf)
-	if em.seen != nil {
-		em.seen[p] = true
+	same, err := em.record(mf)
+	if err != nil {
+		os.Remove(full)
+		return err
 	}
-	if old, ok := em.oldAll[p]; ok && em.oldOK && old == mf.SHA256 {
+	if same {
 		em.j.unchanged++
 		if err := os.Remove(full); err != nil {
 			return &sinkError{err}

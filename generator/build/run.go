@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"hash/maphash"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -31,6 +32,9 @@ type builder struct {
 	bl    *blacklistIndex
 	keys  *keyCache
 	root  string          // where new files are written
+	tmp   string          // where entries too large for memory spill (files unlinked at once)
+	seed  maphash.Seed    // for path keys (see pathKey)
+	spill int             // files an entry holds in memory before spilling
 	full  bool            // no previous manifest to compare with
 	prev  *previous       // the previous build (incremental only)
 	dirty map[string]bool // entries an interrupted commit was changing
@@ -91,7 +95,7 @@ func Run(ctx context.Context, o Options) (Summary, error) {
 	if state == treeForeign {
 		return Summary{}, fmt.Errorf("output folder %s exists and is not a regen build (no %s): refusing to replace it", out, manifest.Path)
 	}
-	b := &builder{gen: gen, data: d, log: log, jobs: jobs, bl: newBlacklistIndex(bl), keys: newKeyCache(o.Data), start: start}
+	b := &builder{gen: gen, data: d, log: log, jobs: jobs, bl: newBlacklistIndex(bl), keys: newKeyCache(o.Data), start: start, seed: maphash.MakeSeed(), spill: cmp.Or(o.spillAt, spillFiles)}
 	b.prog = o.Progress
 	if b.prog == nil {
 		b.prog = nopProgress{}
@@ -194,12 +198,18 @@ func (b *builder) runFull(ctx context.Context, entries []entry, out string, stat
 	if err := os.Mkdir(filepath.Join(stage, regenDir), 0o755); err != nil {
 		return Summary{}, err
 	}
-	b.root = stage
+	b.root, b.tmp = stage, filepath.Join(stage, regenDir)
 	mf, err := os.Create(filepath.Join(stage, filepath.FromSlash(manifest.Path)))
 	if err != nil {
 		return Summary{}, fmt.Errorf("writing the manifest: %w", err)
 	}
-	res, err := b.pipeline(ctx, entries, nil, mf)
+	body, err := os.CreateTemp(filepath.Join(stage, regenDir), "inputs.body-")
+	if err != nil {
+		mf.Close()
+		return Summary{}, fmt.Errorf("writing the side index: %w", err)
+	}
+	defer func() { body.Close(); os.Remove(body.Name()) }()
+	res, err := b.pipeline(ctx, entries, nil, mf, body)
 	if cerr := mf.Close(); err == nil && cerr != nil {
 		err = fmt.Errorf("writing the manifest: %w", cerr)
 	}
@@ -209,7 +219,11 @@ func (b *builder) runFull(ctx context.Context, entries []entry, out string, stat
 	if len(res.errs) > 0 {
 		return Summary{}, errors.Join(res.errs...)
 	}
-	if err := writeIndex(filepath.Join(stage, filepath.FromSlash(IndexPath)), mf.Name(), res.index); err != nil {
+	if err := writeIndex(filepath.Join(stage, filepath.FromSlash(IndexPath)), mf.Name(), body); err != nil {
+		return Summary{}, err
+	}
+	body.Close()
+	if err := os.Remove(body.Name()); err != nil {
 		return Summary{}, err
 	}
 	if b.disc != nil {
@@ -243,7 +257,7 @@ func (b *builder) runIncremental(ctx context.Context, entries []entry, out strin
 		return Summary{}, fmt.Errorf("creating a staging folder in %s: %w", regen, err)
 	}
 	defer os.RemoveAll(stage)
-	b.root = stage
+	b.root, b.tmp = stage, stage
 	mf, err := os.CreateTemp(regen, "manifest.ndjson.tmp-")
 	if err != nil {
 		return Summary{}, fmt.Errorf("writing the manifest: %w", err)
@@ -256,7 +270,12 @@ func (b *builder) runIncremental(ctx context.Context, entries []entry, out strin
 			os.Remove(index)
 		}
 	}()
-	res, err := b.pipeline(ctx, entries, b.prev, mf)
+	body, err := os.CreateTemp(stage, "inputs.body-")
+	if err != nil {
+		return Summary{}, fmt.Errorf("writing the side index: %w", err)
+	}
+	defer body.Close()
+	res, err := b.pipeline(ctx, entries, b.prev, mf, body)
 	b.log.Debug("generated", "elapsed", time.Since(b.start))
 	if err == nil {
 		err = mf.Sync()
@@ -274,7 +293,7 @@ func (b *builder) runIncremental(ctx context.Context, entries []entry, out strin
 	if err := os.Chmod(mf.Name(), 0o644); err != nil {
 		return Summary{}, err
 	}
-	if err := writeIndex(index, mf.Name(), res.index); err != nil {
+	if err := writeIndex(index, mf.Name(), body); err != nil {
 		return Summary{}, err
 	}
 	if b.disc != nil {

@@ -197,8 +197,9 @@ func readDirty(out string) (map[string]bool, error) {
 	return keys, nil
 }
 
-// writeIndex writes the side index for the finished manifest at mf to p.
-func writeIndex(p, mf string, lines []byte) error {
+// writeIndex writes the side index for the finished manifest at mf to p:
+// its header, then the entry lines the pipeline wrote to body.
+func writeIndex(p, mf string, body *os.File) error {
 	fi, err := os.Stat(mf)
 	if err != nil {
 		return fmt.Errorf("writing %s: %w", IndexPath, err)
@@ -210,7 +211,10 @@ func writeIndex(p, mf string, lines []byte) error {
 	}
 	_, err = f.WriteString(hdr)
 	if err == nil {
-		_, err = f.Write(lines)
+		_, err = body.Seek(0, io.SeekStart)
+	}
+	if err == nil {
+		_, err = io.Copy(f, body)
 	}
 	if cerr := f.Close(); err == nil {
 		err = cerr
