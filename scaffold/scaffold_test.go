@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -15,6 +16,8 @@ import (
 	"github.com/regen-registry/regen/config"
 	"github.com/regen-registry/regen/ingest/issueform"
 	"github.com/regen-registry/regen/internal/testtool"
+	"github.com/regen-registry/regen/modarchive"
+	"github.com/regen-registry/regen/moddocs"
 	"github.com/regen-registry/regen/regdata"
 	"github.com/regen-registry/regen/regdata/validate"
 )
@@ -332,5 +335,49 @@ func TestWorkflowScripts(t *testing.T) {
 	}
 	if n < 8 {
 		t.Errorf("only %d run steps found", n)
+	}
+}
+
+// TestPublishWorkflowCachesTheStores checks that the generated publish
+// workflow keeps the previous build and the stores beside the data folder
+// (module docs, archive mode's packages) from one scheduled run to the
+// next: one cache step restores them all before regen ingest runs and
+// saves them when the job ends.
+func TestPublishWorkflowCachesTheStores(t *testing.T) {
+	files, err := Render(goldenOpts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var wf struct {
+		Jobs map[string]struct {
+			Steps []struct {
+				Uses string            `yaml:"uses"`
+				Run  string            `yaml:"run"`
+				With map[string]string `yaml:"with"`
+			} `yaml:"steps"`
+		} `yaml:"jobs"`
+	}
+	if err := yaml.Unmarshal(fileData(files, ".github/workflows/regen-publish.yml"), &wf); err != nil {
+		t.Fatal(err)
+	}
+	var cached []string
+	for _, st := range wf.Jobs["publish"].Steps {
+		if strings.HasPrefix(st.Run, "regen ingest") {
+			break
+		}
+		if strings.HasPrefix(st.Uses, "actions/cache@") {
+			cached = append(cached, strings.Fields(st.With["path"])...)
+		}
+	}
+	for _, p := range []string{"dist", moddocs.DefaultDirName, modarchive.DefaultDirName} {
+		if !slices.Contains(cached, p) {
+			t.Errorf("the publish job does not cache %s before regen ingest (cached: %q)", p, cached)
+		}
+	}
+	ignored := string(fileData(files, ".gitignore"))
+	for _, p := range []string{moddocs.DefaultDirName, modarchive.DefaultDirName} {
+		if !strings.Contains(ignored, "/"+p+"/\n") {
+			t.Errorf(".gitignore does not keep %s out of git", p)
+		}
 	}
 }

@@ -99,7 +99,7 @@ func TestFreshness(t *testing.T) {
 	})
 
 	// The registry's settings point at this run's loopback GitHub.
-	r.checkout(r.publish)
+	r.checkout(r.publish, r.cachedPaths("publish", map[string]any{}))
 	write(t, filepath.Join(r.publish, "regen.yaml"), "github:\n  url: "+r.gh.URL+"\n  api_url: "+r.gh.APIURL()+"\n")
 	git(t, r.publish, "add", "regen.yaml")
 	git(t, r.publish, "commit", "-q", "-m", "loopback GitHub")

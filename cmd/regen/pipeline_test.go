@@ -75,7 +75,7 @@ type pipelineRig struct {
 	origin    string
 	bin       string            // regen on PATH
 	shards    map[string]string // shard → its runner's workspace (kept between runs, like its caches)
-	publish   string            // the publish job's workspace (dist and registry-docs kept, like its caches)
+	publish   string            // the publish job's workspace (what its caches restore kept)
 	artifacts string            // what upload-artifact stored in the current run
 	s3        *uploadtest.S3Server
 	bucket    string
@@ -176,12 +176,27 @@ func (r *pipelineRig) clone(name string) string {
 }
 
 // checkout brings a kept workspace to the origin's main as a fresh
-// actions/checkout would, keeping what the caches restore (untracked
-// .regen/ state, registry-docs, dist).
-func (r *pipelineRig) checkout(dir string) {
+// runner's actions/checkout would, keeping only the paths keep that the
+// job's caches restore.
+func (r *pipelineRig) checkout(dir string, keep []string) {
 	git(r.t, dir, "fetch", "-q", "origin")
 	git(r.t, dir, "reset", "-q", "--hard", "origin/main")
-	git(r.t, dir, "clean", "-q", "-fd", "-e", ".regen", "-e", "registry-docs", "-e", "dist")
+	args := []string{"clean", "-q", "-fdx"}
+	for _, p := range keep {
+		args = append(args, "-e", "/"+p)
+	}
+	git(r.t, dir, args...)
+}
+
+// cachedPaths are the paths the job's cache steps restore.
+func (r *pipelineRig) cachedPaths(name string, ctx map[string]any) []string {
+	var paths []string
+	for _, st := range r.wf.Jobs[name].Steps {
+		if st.Uses == cacheRestore || st.Uses == cacheAction {
+			paths = append(paths, strings.Fields(r.expand(st.With["path"], ctx))...)
+		}
+	}
+	return paths
 }
 
 // run runs the workflow for an event: the ingest matrix in parallel (when
@@ -228,7 +243,7 @@ func (r *pipelineRig) run(event map[string]any, beforeStep func(name string)) *r
 func (r *pipelineRig) job(name, ws string, ctx map[string]any, beforeStep func(string)) []stepResult {
 	t := r.t
 	job := r.wf.Jobs[name]
-	r.checkout(ws)
+	r.checkout(ws, r.cachedPaths(name, ctx))
 	temp := filepath.Join(t.TempDir(), "runner-temp")
 	if err := os.MkdirAll(temp, 0o755); err != nil {
 		t.Error(err)
@@ -241,6 +256,9 @@ func (r *pipelineRig) job(name, ws string, ctx map[string]any, beforeStep func(s
 		label := cmpOr(st.Name, st.Uses, st.ID, fmt.Sprint(i))
 		if failed && st.If != "always()" {
 			continue
+		}
+		if st.Uses != "" && !strings.HasPrefix(st.Uses, "actions/upload-artifact@") && !strings.HasPrefix(st.Uses, "actions/download-artifact@") {
+			continue // checkout, setup-go, caches: the workspace keeps what the caches restore
 		}
 		env := r.env(ws, temp)
 		for _, m := range []map[string]string{r.wf.Env, st.Env} {
@@ -279,8 +297,6 @@ func (r *pipelineRig) job(name, ws string, ctx map[string]any, beforeStep func(s
 				}
 			}
 			continue
-		case st.Uses != "":
-			continue // checkout, setup-go, caches: the workspace is kept
 		}
 		if strings.Contains(st.Run, "${{") {
 			t.Errorf("%s: expression in a run script (pass it through env)", label)
