@@ -10,6 +10,7 @@ import (
 	"io"
 	"os"
 	"strconv"
+	"sync"
 
 	"golang.org/x/sync/errgroup"
 
@@ -104,6 +105,7 @@ func (b *builder) pipeline(ctx context.Context, entries []entry, prev *previous,
 	}
 dispatch:
 	for _, e := range entries {
+		b.held.waitBelow(gctx, heldLineBytes)
 		select {
 		case window <- struct{}{}:
 		case <-gctx.Done():
@@ -158,6 +160,54 @@ dispatch:
 	return res, nil
 }
 
+// heldLineBytes bounds the manifest lines that finished entries hold
+// while an earlier entry is still being generated: past it, no new entry
+// starts until the collector catches up.
+const heldLineBytes = 8 << 20
+
+// heldBytes counts bytes held by finished entries; the dispatcher waits
+// for it to drop below a bound. It cannot deadlock: only the collector,
+// which never waits for the dispatcher, lowers it.
+type heldBytes struct {
+	mu   sync.Mutex
+	cond *sync.Cond
+	n    int64
+}
+
+func (h *heldBytes) add(n int64) {
+	if n == 0 {
+		return
+	}
+	h.mu.Lock()
+	h.n += n
+	if h.cond != nil && n < 0 {
+		h.cond.Broadcast()
+	}
+	h.mu.Unlock()
+}
+
+// waitBelow waits until fewer than limit bytes are held or ctx is done
+// (the collector keeps draining, so a cancelled build gets here soon).
+func (h *heldBytes) waitBelow(ctx context.Context, limit int64) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.cond == nil {
+		h.cond = sync.NewCond(&h.mu)
+	}
+	if h.n < limit {
+		return
+	}
+	stop := context.AfterFunc(ctx, func() {
+		h.mu.Lock()
+		h.cond.Broadcast()
+		h.mu.Unlock()
+	})
+	defer stop()
+	for h.n >= limit && ctx.Err() == nil {
+		h.cond.Wait()
+	}
+}
+
 // window is how many entries may be in flight (started but not yet
 // written to the manifest): enough that one huge provider does not stall
 // the others, small enough to bound memory.
@@ -171,6 +221,7 @@ func (b *builder) collect(order <-chan *job, window <-chan struct{}, out *manife
 	for j := range order {
 		<-j.done
 		<-window
+		b.held.add(-int64(len(j.line)))
 		b.prog.Done()
 		if j.dataErr != nil {
 			res.errs = append(res.errs, j.dataErr)

@@ -208,6 +208,7 @@ func (b *builder) finish(j *job, em *emitter, gerr error) error {
 			return err
 		}
 		j.line = line
+		b.held.add(int64(len(line)))
 		return nil
 	}
 	f, err := os.CreateTemp(em.files.dir, "line-")

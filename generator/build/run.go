@@ -35,6 +35,7 @@ type builder struct {
 	tmp   string          // where entries too large for memory spill (files unlinked at once)
 	seed  maphash.Seed    // for path keys (see pathKey)
 	spill int             // files an entry holds in memory before spilling
+	held  heldBytes       // manifest line bytes of finished entries not yet written
 	full  bool            // no previous manifest to compare with
 	prev  *previous       // the previous build (incremental only)
 	dirty map[string]bool // entries an interrupted commit was changing
