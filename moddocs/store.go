@@ -6,19 +6,15 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
-	"io/fs"
 	"os"
-	"path"
 	"path/filepath"
-	"regexp"
 	"strings"
-	"sync"
 	"time"
 
+	"github.com/regen-registry/regen/internal/modindex"
 	"github.com/regen-registry/regen/regdata"
 )
 
@@ -70,11 +66,6 @@ type Entry struct {
 // rules; older entries are due for re-extraction.
 func (e Entry) Current() bool { return e.Format == Format }
 
-// moduleIndex is index/<ns>/<name>/<system>.json.
-type moduleIndex struct {
-	Versions map[string]Entry `json:"versions"`
-}
-
 // Store keeps extracted Docs in a folder, content-addressed:
 //
 //	objects/<h[0:2]>/<h>.json.gz            a Doc's canonical JSON, gzipped; h is its sha256
@@ -83,12 +74,13 @@ type moduleIndex struct {
 // Identical Docs (a version re-tagged, or a module whose docs did not
 // change between versions) share one object. Namespaces, names and systems
 // are lower-cased in index paths. Every write is atomic (temporary file and
-// rename), so a reader never sees a partial file. One process writes a
-// Store at a time; within it, all methods are safe for concurrent use.
+// rename), so a reader never sees a partial file (the layout of package
+// modindex). One process writes a Store at a time; within it, all methods
+// are safe for concurrent use.
 type Store struct {
-	dir string
-	now func() time.Time
-	mu  sync.Mutex // serialises index read-modify-write
+	dir     string
+	now     func() time.Time
+	indexes *modindex.Indexes[Entry]
 }
 
 // NewStore returns the store in dir; the folder is created on first write.
@@ -97,7 +89,15 @@ func NewStore(dir string, now func() time.Time) *Store {
 	if now == nil {
 		now = time.Now
 	}
-	return &Store{dir: dir, now: now}
+	return &Store{dir: dir, now: now, indexes: modindex.New(dir, checkEntry)}
+}
+
+// checkEntry refuses an entry whose object is not named by a sha256.
+func checkEntry(e Entry) error {
+	if e.Object != "" && !modindex.ValidSHA256(e.Object) {
+		return fmt.Errorf("object %q is not a sha256", e.Object)
+	}
+	return nil
 }
 
 // Dir returns the store's folder.
@@ -105,39 +105,17 @@ func (s *Store) Dir() string { return s.dir }
 
 // IndexPath returns the index file of a module, relative to the store's
 // folder, slash-separated.
-func IndexPath(addr regdata.ModuleAddr) (string, error) {
-	parts := []string{strings.ToLower(addr.Namespace), strings.ToLower(addr.Name), strings.ToLower(addr.System)}
-	for _, p := range parts {
-		if !regdata.SafeSegment(p) {
-			return "", fmt.Errorf("module address %q: %q is not usable in a path", addr, p)
-		}
-	}
-	return path.Join("index", parts[0], parts[1], parts[2]+".json"), nil
-}
-
-var hashRE = regexp.MustCompile(`^[0-9a-f]{64}$`)
+func IndexPath(addr regdata.ModuleAddr) (string, error) { return modindex.Path(addr) }
 
 // ObjectPath returns an object's path relative to the store's folder.
-func ObjectPath(hash string) string {
-	return path.Join("objects", hash[:2], hash+".json.gz")
-}
+func ObjectPath(hash string) string { return modindex.ObjectPath(hash, ".json.gz") }
 
 func (s *Store) abs(rel string) string { return filepath.Join(s.dir, filepath.FromSlash(rel)) }
 
 // Index returns every entry of a module (an empty map when it has none).
 func (s *Store) Index(ctx context.Context, addr regdata.ModuleAddr) (map[string]Entry, error) {
-	if err := ctx.Err(); err != nil {
-		return nil, err
-	}
-	rel, err := IndexPath(addr)
-	if err != nil {
-		return nil, err
-	}
-	idx, err := s.readIndex(rel)
-	if err != nil {
-		return nil, err
-	}
-	return idx.Versions, nil
+	idx, _, err := s.indexes.Read(ctx, addr)
+	return idx, err
 }
 
 // IndexDigest returns the hex sha256 of a module's index file, "" when
@@ -145,45 +123,7 @@ func (s *Store) Index(ctx context.Context, addr regdata.ModuleAddr) (map[string]
 // build can tell whether a module's documentation changed without
 // reading its objects.
 func (s *Store) IndexDigest(ctx context.Context, addr regdata.ModuleAddr) (string, error) {
-	if err := ctx.Err(); err != nil {
-		return "", err
-	}
-	rel, err := IndexPath(addr)
-	if err != nil {
-		return "", err
-	}
-	data, err := os.ReadFile(s.abs(rel))
-	if errors.Is(err, fs.ErrNotExist) {
-		return "", nil
-	}
-	if err != nil {
-		return "", fmt.Errorf("reading %s: %w", rel, err)
-	}
-	sum := sha256.Sum256(data)
-	return hex.EncodeToString(sum[:]), nil
-}
-
-func (s *Store) readIndex(rel string) (*moduleIndex, error) {
-	data, err := os.ReadFile(s.abs(rel))
-	if errors.Is(err, fs.ErrNotExist) {
-		return &moduleIndex{Versions: map[string]Entry{}}, nil
-	}
-	if err != nil {
-		return nil, fmt.Errorf("reading %s: %w", rel, err)
-	}
-	var idx moduleIndex
-	if err := json.Unmarshal(data, &idx); err != nil {
-		return nil, fmt.Errorf("reading %s: %w", rel, err)
-	}
-	if idx.Versions == nil {
-		idx.Versions = map[string]Entry{}
-	}
-	for v, e := range idx.Versions {
-		if e.Object != "" && !hashRE.MatchString(e.Object) {
-			return nil, fmt.Errorf("reading %s: version %q: object %q is not a sha256", rel, v, e.Object)
-		}
-	}
-	return &idx, nil
+	return s.indexes.Digest(ctx, addr)
 }
 
 // Lookup returns a version's entry; ok is false when there is none.
@@ -254,7 +194,7 @@ func (s *Store) Object(ctx context.Context, hash string) (*Doc, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	if !hashRE.MatchString(hash) {
+	if !modindex.ValidSHA256(hash) {
 		return nil, fmt.Errorf("object %q: not a sha256", hash)
 	}
 	rel := ObjectPath(hash)
@@ -331,24 +271,6 @@ func (s *Store) writeObject(hash string, data []byte) error {
 }
 
 func (s *Store) setEntry(addr regdata.ModuleAddr, version string, e Entry) error {
-	if version == "" {
-		return fmt.Errorf("module %s: empty version", addr)
-	}
-	rel, err := IndexPath(addr)
-	if err != nil {
-		return err
-	}
 	e.Extracted = s.now().UTC().Truncate(time.Second)
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	idx, err := s.readIndex(rel)
-	if err != nil {
-		return err
-	}
-	idx.Versions[version] = e
-	data, err := json.MarshalIndent(idx, "", "  ")
-	if err != nil {
-		return fmt.Errorf("encoding %s: %w", rel, err)
-	}
-	return regdata.WriteFileAtomic(s.abs(rel), append(data, '\n'), 0o644)
+	return s.indexes.Set(addr, version, e)
 }
