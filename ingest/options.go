@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/regen-registry/regen/internal/positive"
 	"github.com/regen-registry/regen/regdata"
 )
 
@@ -109,21 +110,13 @@ func (o Options) withDefaults() (Options, error) {
 	if !o.Providers && !o.Modules {
 		o.Providers, o.Modules = true, true
 	}
-	if o.Jobs <= 0 {
-		o.Jobs = DefaultJobs
-	}
+	o.Jobs = positive.Or(o.Jobs, DefaultJobs)
 	if o.Rate == 0 {
 		o.Rate = DefaultRate
 	}
-	if o.FullEvery <= 0 {
-		o.FullEvery = DefaultFullEvery
-	}
-	if o.RetryBase <= 0 {
-		o.RetryBase = DefaultRetryBase
-	}
-	if o.RetryMax <= 0 {
-		o.RetryMax = DefaultRetryMax
-	}
+	o.FullEvery = positive.Or(o.FullEvery, DefaultFullEvery)
+	o.RetryBase = positive.Or(o.RetryBase, DefaultRetryBase)
+	o.RetryMax = positive.Or(o.RetryMax, DefaultRetryMax)
 	if o.RetryMax < o.RetryBase {
 		o.RetryMax = o.RetryBase
 	}

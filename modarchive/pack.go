@@ -13,6 +13,8 @@ import (
 	"path/filepath"
 	"slices"
 	"time"
+
+	"github.com/regen-registry/regen/internal/positive"
 )
 
 // PackLimits bound a package. Zero fields take the defaults.
@@ -35,12 +37,8 @@ const (
 )
 
 func (l PackLimits) withDefaults() PackLimits {
-	if l.MaxBytes <= 0 {
-		l.MaxBytes = DefaultMaxBytes
-	}
-	if l.MaxFiles <= 0 {
-		l.MaxFiles = DefaultMaxFiles
-	}
+	l.MaxBytes = positive.Or(l.MaxBytes, DefaultMaxBytes)
+	l.MaxFiles = positive.Or(l.MaxFiles, DefaultMaxFiles)
 	return l
 }
 

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+
+	"github.com/regen-registry/regen/internal/positive"
 )
 
 // Limits bound what extraction reads from a module's source, so that a
@@ -30,15 +32,9 @@ const (
 )
 
 func (l Limits) withDefaults() Limits {
-	if l.MaxFileBytes <= 0 {
-		l.MaxFileBytes = DefaultMaxFileBytes
-	}
-	if l.MaxDirBytes <= 0 {
-		l.MaxDirBytes = DefaultMaxDirBytes
-	}
-	if l.MaxDirs <= 0 {
-		l.MaxDirs = DefaultMaxDirs
-	}
+	l.MaxFileBytes = positive.Or(l.MaxFileBytes, DefaultMaxFileBytes)
+	l.MaxDirBytes = positive.Or(l.MaxDirBytes, DefaultMaxDirBytes)
+	l.MaxDirs = positive.Or(l.MaxDirs, DefaultMaxDirs)
 	return l
 }
 

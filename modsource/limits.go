@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"time"
+
+	"github.com/regen-registry/regen/internal/positive"
 )
 
 // Limits bound what Fetch reads and writes for one commit. Zero fields take
@@ -39,24 +41,12 @@ const (
 
 // WithDefaults returns l with zero fields set to the defaults.
 func (l Limits) WithDefaults() Limits {
-	if l.MaxFileBytes <= 0 {
-		l.MaxFileBytes = DefaultMaxFileBytes
-	}
-	if l.MaxTotalBytes <= 0 {
-		l.MaxTotalBytes = DefaultMaxTotalBytes
-	}
-	if l.MaxPackBytes <= 0 {
-		l.MaxPackBytes = DefaultMaxPackBytes
-	}
-	if l.MaxFiles <= 0 {
-		l.MaxFiles = DefaultMaxFiles
-	}
-	if l.MaxObjects <= 0 {
-		l.MaxObjects = 2*l.MaxFiles + 64
-	}
-	if l.Timeout <= 0 {
-		l.Timeout = DefaultTimeout
-	}
+	l.MaxFileBytes = positive.Or(l.MaxFileBytes, DefaultMaxFileBytes)
+	l.MaxTotalBytes = positive.Or(l.MaxTotalBytes, DefaultMaxTotalBytes)
+	l.MaxPackBytes = positive.Or(l.MaxPackBytes, DefaultMaxPackBytes)
+	l.MaxFiles = positive.Or(l.MaxFiles, DefaultMaxFiles)
+	l.MaxObjects = positive.Or(l.MaxObjects, 2*l.MaxFiles+64)
+	l.Timeout = positive.Or(l.Timeout, DefaultTimeout)
 	return l
 }
 

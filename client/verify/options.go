@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/regen-registry/regen/client"
+	"github.com/regen-registry/regen/internal/positive"
 )
 
 // Defaults of Options.
@@ -58,13 +59,9 @@ type Options struct {
 }
 
 func (o *Options) setDefaults() {
-	if o.Jobs <= 0 {
-		o.Jobs = DefaultJobs
-	}
+	o.Jobs = positive.Or(o.Jobs, DefaultJobs)
 	o.Retries = max(o.Retries, 0)
-	if o.Timeout <= 0 {
-		o.Timeout = DefaultTimeout
-	}
+	o.Timeout = positive.Or(o.Timeout, DefaultTimeout)
 	if o.Logger == nil {
 		o.Logger = slog.New(slog.DiscardHandler)
 	}

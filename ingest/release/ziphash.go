@@ -10,6 +10,8 @@ import (
 	"os"
 
 	"golang.org/x/mod/sumdb/dirhash"
+
+	"github.com/regen-registry/regen/internal/positive"
 )
 
 // Defaults of ZipLimits fields left zero.
@@ -52,18 +54,10 @@ type ZipLimits struct {
 }
 
 func (l ZipLimits) withDefaults() ZipLimits {
-	if l.MaxEntries <= 0 {
-		l.MaxEntries = DefaultMaxEntries
-	}
-	if l.MaxUncompressed <= 0 {
-		l.MaxUncompressed = DefaultMaxUncompressed
-	}
-	if l.MaxRatio <= 0 {
-		l.MaxRatio = DefaultMaxRatio
-	}
-	if l.MaxDirectory <= 0 {
-		l.MaxDirectory = DefaultMaxDirectory
-	}
+	l.MaxEntries = positive.Or(l.MaxEntries, DefaultMaxEntries)
+	l.MaxUncompressed = positive.Or(l.MaxUncompressed, DefaultMaxUncompressed)
+	l.MaxRatio = positive.Or(l.MaxRatio, DefaultMaxRatio)
+	l.MaxDirectory = positive.Or(l.MaxDirectory, DefaultMaxDirectory)
 	return l
 }
 
