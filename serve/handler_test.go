@@ -13,6 +13,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/regen-registry/regen/internal/syncbuf"
 )
 
 const notFoundBody = `{"errors":["Not Found"]}` + "\n"
@@ -114,7 +116,7 @@ func TestBrokenDownloadDocuments(t *testing.T) {
 		if resp.Header.Get("Location") != "" || resp.Header.Get("X-Terraform-Get") != "" {
 			t.Errorf("GET %s: redirect or download header on an error: %v", path, resp.Header)
 		}
-		if !ts.logs.contains(strings.TrimPrefix(path, "/")) {
+		if !ts.logs.Contains(strings.TrimPrefix(path, "/")) {
 			t.Errorf("GET %s: error log does not name the file:\n%s", path, ts.logs)
 		}
 	}
@@ -425,7 +427,7 @@ func (m memSource) Open(_ context.Context, name string) (*Document, error) {
 }
 
 func TestOtherSources(t *testing.T) {
-	logs := &syncBuffer{}
+	logs := &syncbuf.Buffer{}
 	h, err := NewHandler(HandlerOptions{Source: failingSource{}, Logger: newTextLogger(logs)})
 	if err != nil {
 		t.Fatal(err)
@@ -441,7 +443,7 @@ func TestOtherSources(t *testing.T) {
 	if resp.StatusCode != http.StatusInternalServerError || string(body) != `{"errors":["Internal Server Error"]}`+"\n" {
 		t.Errorf("failing source: %d %q", resp.StatusCode, body)
 	}
-	if !logs.contains("disk on fire") {
+	if !logs.Contains("disk on fire") {
 		t.Errorf("source failure not logged:\n%s", logs)
 	}
 

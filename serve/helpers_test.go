@@ -2,16 +2,15 @@ package serve
 
 import (
 	"bufio"
-	"bytes"
 	"crypto/tls"
 	"crypto/x509"
 	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"strings"
-	"sync"
 	"testing"
+
+	"github.com/regen-registry/regen/internal/syncbuf"
 )
 
 // testServer is a Handler over a test tree behind a real TLS server whose
@@ -22,7 +21,7 @@ type testServer struct {
 	src    *Dir
 	roots  *x509.CertPool
 	client *http.Client // trusts only the run's CA; does not follow redirects
-	logs   *syncBuffer
+	logs   *syncbuf.Buffer
 }
 
 func newTestServer(t *testing.T) *testServer {
@@ -32,7 +31,7 @@ func newTestServer(t *testing.T) *testServer {
 	if err != nil {
 		t.Fatal(err)
 	}
-	logs := &syncBuffer{}
+	logs := &syncbuf.Buffer{}
 	logger := slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	h, err := NewHandler(HandlerOptions{Source: src, Logger: logger})
 	if err != nil {
@@ -112,26 +111,6 @@ func (ts *testServer) raw(t *testing.T, method, target string) (*http.Response, 
 	}
 	return resp, string(body)
 }
-
-// syncBuffer is a bytes.Buffer safe for concurrent writers.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
-func (s *syncBuffer) contains(sub string) bool { return strings.Contains(s.String(), sub) }
 
 func newTextLogger(w io.Writer) *slog.Logger {
 	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: slog.LevelDebug}))

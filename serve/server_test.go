@@ -17,6 +17,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/regen-registry/regen/internal/syncbuf"
 )
 
 // running is a Run in progress.
@@ -26,7 +28,7 @@ type running struct {
 	lines  []string // everything printed up to the "listening on" line
 	cancel context.CancelFunc
 	done   chan error
-	logs   *syncBuffer
+	logs   *syncbuf.Buffer
 }
 
 // startRun starts Run with o (Addr 127.0.0.1:0 unless set), reading what it
@@ -38,7 +40,7 @@ func startRun(t *testing.T, o Options) *running {
 	}
 	pr, pw := io.Pipe()
 	o.Stdout = pw
-	r := &running{done: make(chan error, 1), logs: &syncBuffer{}}
+	r := &running{done: make(chan error, 1), logs: &syncbuf.Buffer{}}
 	if o.Logger == nil {
 		o.Logger = newTextLogger(r.logs)
 	}
@@ -236,7 +238,7 @@ func TestRunPlainHTTP(t *testing.T) {
 	if !strings.Contains(out, "WARNING: plain HTTP") || !strings.Contains(out, `"modules.v1"   = "http://`) || r.caFile != "" {
 		t.Errorf("plain HTTP settings:\n%s", out)
 	}
-	if !r.logs.contains("level=WARN") {
+	if !r.logs.Contains("level=WARN") {
 		t.Errorf("no warning logged:\n%s", r.logs)
 	}
 	if resp, body := get(t, http.DefaultClient, r.url+"/v1/providers/hashicorp/random/versions"); resp.StatusCode != http.StatusOK || body != treeFiles["v1/providers/hashicorp/random/versions"] {
@@ -253,7 +255,7 @@ func runErr(t *testing.T, o Options) (string, error) {
 	}
 	ctx, cancel := context.WithTimeout(t.Context(), 5*time.Second)
 	defer cancel()
-	var out syncBuffer
+	var out syncbuf.Buffer
 	o.Stdout = &out
 	return out.String(), Run(ctx, o)
 }

@@ -159,23 +159,6 @@ func (m *memStore) List(_ context.Context, prefix string, fn func(ObjectInfo) er
 
 func (m *memStore) String() string { return "mem://" }
 
-type lockedBuf struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuf) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuf) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
-
 func TestLocateStateIgnoresForeignNames(t *testing.T) {
 	st := &memStore{objects: map[string][]byte{}}
 	ctx := context.Background()

@@ -10,11 +10,11 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
 
+	"github.com/regen-registry/regen/internal/syncbuf"
 	"github.com/regen-registry/regen/internal/testtool"
 	"github.com/regen-registry/regen/serve"
 )
@@ -72,29 +72,11 @@ func tlsFiles(t *testing.T) (certFile, keyFile, caFile string) {
 	return certFile, keyFile, caFile
 }
 
-// syncBuffer collects a child's stderr for failure messages.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
-
 // runningWorker is local/serve-tree.mjs serving a tree in workerd.
 type runningWorker struct {
 	URL    string // https://127.0.0.1:PORT
 	Host   string // 127.0.0.1:PORT
-	stderr *syncBuffer
+	stderr *syncbuf.Buffer
 }
 
 // startWorker runs the worker over the tree at tree with TLS and the given
@@ -114,7 +96,7 @@ func startWorker(t *testing.T, dir, tree, certFile, keyFile string, extra ...str
 	if err != nil {
 		t.Fatal(err)
 	}
-	w := &runningWorker{stderr: &syncBuffer{}}
+	w := &runningWorker{stderr: &syncbuf.Buffer{}}
 	cmd.Stderr = w.stderr
 	start := time.Now()
 	if err := cmd.Start(); err != nil {

@@ -29,6 +29,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/regen-registry/regen/internal/ghtest"
+	"github.com/regen-registry/regen/internal/syncbuf"
 	"github.com/regen-registry/regen/internal/testtool"
 	"github.com/regen-registry/regen/regdata"
 	"github.com/regen-registry/regen/regdata/events"
@@ -313,7 +314,7 @@ func (r *pipelineRig) job(name, ws string, ctx map[string]any, beforeStep func(s
 		cmd.Dir = ws
 		cmd.Env = env
 		cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
-		var buf syncBuffer
+		var buf syncbuf.Buffer
 		cmd.Stdout, cmd.Stderr = &buf, &buf
 		began := time.Now()
 		err := cmd.Start()
@@ -800,22 +801,4 @@ func (r *pipelineRig) get(p string) string {
 	defer resp.Body.Close()
 	b, _ := io.ReadAll(resp.Body)
 	return string(b)
-}
-
-// syncBuffer is a bytes.Buffer safe for a process's stdout and stderr.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  strings.Builder
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
 }

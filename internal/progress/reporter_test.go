@@ -8,25 +8,9 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/regen-registry/regen/internal/syncbuf"
 )
-
-// syncBuf is a buffer safe for the ticker goroutine.
-type syncBuf struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuf) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuf) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
 
 // fakeClock advances only when told.
 type fakeClock struct {
@@ -52,7 +36,7 @@ func TestLinesFinal(t *testing.T) {
 		{"unknown total", 0, 7, "ingest: 7 entries in 10s (0.7 entries/s)\n"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			var buf syncBuf
+			var buf syncbuf.Buffer
 			clk := &fakeClock{t: time.Unix(1e9, 0)}
 			r := New(&buf, Options{Mode: Lines, Label: "ingest", Unit: "entries", Interval: time.Hour, Now: clk.Now})
 			r.Start(tc.total)
@@ -70,7 +54,7 @@ func TestLinesFinal(t *testing.T) {
 }
 
 func TestLinesPeriodicWithRateAndETA(t *testing.T) {
-	var buf syncBuf
+	var buf syncbuf.Buffer
 	clk := &fakeClock{t: time.Unix(1e9, 0)}
 	r := New(&buf, Options{Mode: Lines, Label: "upload", Unit: "objects", Interval: 5 * time.Millisecond, Now: clk.Now})
 	r.Start(1000)
@@ -92,7 +76,7 @@ func TestLinesPeriodicWithRateAndETA(t *testing.T) {
 }
 
 func TestJSON(t *testing.T) {
-	var buf syncBuf
+	var buf syncbuf.Buffer
 	clk := &fakeClock{t: time.Unix(1e9, 0)}
 	r := New(&buf, Options{Mode: JSON, Label: "build", Unit: "files", Interval: time.Hour, Now: clk.Now})
 	r.Start(4)
@@ -114,7 +98,7 @@ func TestJSON(t *testing.T) {
 }
 
 func TestQuietPrintsNothing(t *testing.T) {
-	var buf syncBuf
+	var buf syncbuf.Buffer
 	r := New(&buf, Options{Mode: Quiet, Label: "x", Interval: time.Millisecond})
 	r.Start(3)
 	r.Done()
@@ -126,7 +110,7 @@ func TestQuietPrintsNothing(t *testing.T) {
 }
 
 func TestBarEndsWithFinalLine(t *testing.T) {
-	var buf syncBuf
+	var buf syncbuf.Buffer
 	r := New(&buf, Options{Mode: Bar, Label: "ingest", Unit: "entries"})
 	r.Start(3)
 	for range 3 {
@@ -144,7 +128,7 @@ func TestBarEndsWithFinalLine(t *testing.T) {
 }
 
 func TestConcurrentDone(t *testing.T) {
-	var buf syncBuf
+	var buf syncbuf.Buffer
 	r := New(&buf, Options{Mode: Lines, Label: "x", Unit: "items", Interval: time.Millisecond})
 	r.Start(8000)
 	var wg sync.WaitGroup
@@ -165,7 +149,7 @@ func TestConcurrentDone(t *testing.T) {
 }
 
 func TestPhases(t *testing.T) {
-	var buf syncBuf
+	var buf syncbuf.Buffer
 	r := New(&buf, Options{Mode: Lines, Label: "upload", Unit: "objects", Interval: time.Hour})
 	p := r.Phases()
 	p.Start("leaf", 2, 2048)
@@ -183,7 +167,7 @@ func TestPhases(t *testing.T) {
 }
 
 func TestFinishWithoutStart(t *testing.T) {
-	var buf syncBuf
+	var buf syncbuf.Buffer
 	New(&buf, Options{Mode: Lines}).Finish()
 	if buf.String() != "" {
 		t.Errorf("Finish without Start wrote %q", buf.String())

@@ -1,7 +1,6 @@
 package auth
 
 import (
-	"bytes"
 	"context"
 	"io"
 	"log/slog"
@@ -10,10 +9,11 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/regen-registry/regen/internal/syncbuf"
 )
 
 func TestParseTokens(t *testing.T) {
@@ -200,7 +200,7 @@ func TestMissingTokensFileDenies(t *testing.T) {
 	var clock atomic.Int64
 	clock.Store(time.Date(2026, 11, 5, 0, 0, 0, 0, time.UTC).UnixNano())
 	now := func() time.Time { return time.Unix(0, clock.Load()) }
-	var logs lockedBuffer
+	var logs syncbuf.Buffer
 	m, err := New(Options{File: file, Now: now, Logger: slog.New(slog.NewTextHandler(&logs, nil))})
 	if err != nil {
 		t.Fatal(err)
@@ -274,29 +274,6 @@ func TestReplacedTokensFileIsReread(t *testing.T) {
 	if d := m.Authorize(r); !d.Allowed {
 		t.Errorf("replaced file not re-read: %+v", d)
 	}
-}
-
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
-
-func (l *lockedBuffer) Reset() {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	l.b.Reset()
 }
 
 func FuzzParseTokens(f *testing.F) {

@@ -1,7 +1,6 @@
 package uploadtest
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -9,7 +8,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -18,6 +16,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 
+	"github.com/regen-registry/regen/internal/syncbuf"
 	"github.com/regen-registry/regen/internal/testtool"
 	"github.com/regen-registry/regen/upload/s3store"
 )
@@ -98,29 +97,8 @@ func freeAddr() (string, error) {
 	return addr, l.Close()
 }
 
-// lockedBuffer collects the server's output for failure messages.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	if l.b.Len() > 1<<20 {
-		return len(p), nil
-	}
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
-
 func (s *S3Server) start(tb testing.TB, bin, addr string) error {
-	out := &lockedBuffer{}
+	out := &syncbuf.Buffer{Max: 1 << 20}
 	cmd := exec.Command(bin, "--port", addr, "--access", s.AccessKey, "--secret", s.SecretKey,
 		"--region", s.Region, "--quiet", "posix", s.Dir)
 	cmd.Stdout, cmd.Stderr = out, out
