@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/regen-registry/regen/internal/syncbuf"
+	"github.com/regen-registry/regen/internal/tlstest"
 )
 
 const notFoundBody = `{"errors":["Not Found"]}` + "\n"
@@ -433,7 +434,7 @@ func TestOtherSources(t *testing.T) {
 		t.Fatal(err)
 	}
 	srv, roots := startTLS(t, h)
-	client := tlsClient(roots)
+	client := tlstest.Client(roots)
 	resp, err := client.Get(srv.URL + "/v1/modules/acme/vpc/aws/versions")
 	if err != nil {
 		t.Fatal(err)
@@ -454,7 +455,7 @@ func TestOtherSources(t *testing.T) {
 		t.Fatal(err)
 	}
 	srv2, roots2 := startTLS(t, h2)
-	client2 := tlsClient(roots2)
+	client2 := tlstest.Client(roots2)
 	resp, err = client2.Get(srv2.URL + "/v1/x")
 	if err != nil {
 		t.Fatal(err)

@@ -115,7 +115,3 @@ func (ts *testServer) raw(t *testing.T, method, target string) (*http.Response, 
 func newTextLogger(w io.Writer) *slog.Logger {
 	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: slog.LevelDebug}))
 }
-
-func tlsClient(roots *x509.CertPool) *http.Client {
-	return &http.Client{Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: roots}}}
-}

@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"github.com/regen-registry/regen/internal/syncbuf"
+	"github.com/regen-registry/regen/internal/tlstest"
 )
 
 // running is a Run in progress.
@@ -89,19 +90,6 @@ func (r *running) stop(t *testing.T) error {
 	}
 }
 
-func caPool(t *testing.T, file string) *x509.CertPool {
-	t.Helper()
-	pemBytes, err := os.ReadFile(file)
-	if err != nil {
-		t.Fatal(err)
-	}
-	pool := x509.NewCertPool()
-	if !pool.AppendCertsFromPEM(pemBytes) {
-		t.Fatalf("%s holds no PEM certificate", file)
-	}
-	return pool
-}
-
 func get(t *testing.T, client *http.Client, url string) (*http.Response, string) {
 	t.Helper()
 	resp, err := client.Get(url)
@@ -138,7 +126,7 @@ func TestRunSelfSigned(t *testing.T) {
 		t.Fatalf("no absolute CA file printed:\n%s", out)
 	}
 	// A client trusting only the printed CA verifies the server.
-	client := tlsClient(caPool(t, r.caFile))
+	client := tlstest.Client(tlstest.Pool(t, r.caFile))
 	defer client.CloseIdleConnections()
 	resp, body := get(t, client, r.url+"/.well-known/terraform.json")
 	if resp.StatusCode != http.StatusOK || resp.Header.Get("Content-Type") != "application/json" || body != treeFiles[".well-known/terraform.json"] {
@@ -166,7 +154,7 @@ func TestRunCAOut(t *testing.T) {
 	if r.caFile != caOut {
 		t.Errorf("printed CA file %q, want %q", r.caFile, caOut)
 	}
-	client := tlsClient(caPool(t, caOut))
+	client := tlstest.Client(tlstest.Pool(t, caOut))
 	defer client.CloseIdleConnections()
 	if resp, _ := get(t, client, r.url+"/v1/providers/hashicorp/random/versions"); resp.StatusCode != http.StatusOK {
 		t.Errorf("status %d", resp.StatusCode)
@@ -187,7 +175,7 @@ func TestRunLocalhostName(t *testing.T) {
 	if !strings.HasPrefix(r.url, "https://localhost:") {
 		t.Fatalf("listening on %q, want the configured name", r.url)
 	}
-	client := tlsClient(caPool(t, r.caFile))
+	client := tlstest.Client(tlstest.Pool(t, r.caFile))
 	defer client.CloseIdleConnections()
 	if resp, _ := get(t, client, r.url+"/.well-known/terraform.json"); resp.StatusCode != http.StatusOK {
 		t.Errorf("status %d", resp.StatusCode)
@@ -217,7 +205,7 @@ func TestRunTLSCertFiles(t *testing.T) {
 	}
 	roots := x509.NewCertPool()
 	roots.AddCert(ss.CA)
-	client := tlsClient(roots)
+	client := tlstest.Client(roots)
 	defer client.CloseIdleConnections()
 	if resp, _ := get(t, client, r.url+"/v1/modules/acme/vpc/aws/versions"); resp.StatusCode != http.StatusOK {
 		t.Errorf("status %d", resp.StatusCode)

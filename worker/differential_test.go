@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"context"
 	"crypto/tls"
-	"crypto/x509"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -19,6 +18,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/regen-registry/regen/internal/tlstest"
 	"github.com/regen-registry/regen/manifest"
 	"github.com/regen-registry/regen/serve"
 	"github.com/regen-registry/regen/serve/auth"
@@ -188,12 +188,7 @@ func compareWithServe(t *testing.T, tree, tokensFile string, w *runningWorker, c
 	ref := httptest.NewServer(mw.Wrap(qh.Wrap(h)))
 	defer ref.Close()
 
-	ca, err := os.ReadFile(caFile)
-	if err != nil {
-		t.Fatal(err)
-	}
-	pool := x509.NewCertPool()
-	pool.AppendCertsFromPEM(ca)
+	pool := tlstest.Pool(t, caFile)
 	noRedirect := func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
 	// No transparent gzip: workerd compresses JSON for clients that accept
 	// it (as Cloudflare's edge does), and Go's transport then hides

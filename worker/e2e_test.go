@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"runtime"
 	"strings"
@@ -14,6 +13,7 @@ import (
 	"github.com/regen-registry/regen/generator/build"
 	"github.com/regen-registry/regen/internal/ghtest"
 	"github.com/regen-registry/regen/internal/testtool"
+	"github.com/regen-registry/regen/internal/tftest"
 	"github.com/regen-registry/regen/regdata"
 	"github.com/regen-registry/regen/serve/auth"
 )
@@ -90,25 +90,8 @@ func tokensFile(t *testing.T) string {
 // cliConfig, trusting caFile. It returns the output, workspace and error.
 func terraformInit(t *testing.T, r *registry, w *runningWorker, caFile, mainTF, cliConfig string) (string, string, error) {
 	t.Helper()
-	dir := t.TempDir()
-	work := filepath.Join(dir, "work")
-	if err := os.MkdirAll(work, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	cli := filepath.Join(dir, "cli.tfrc")
-	if err := os.WriteFile(cli, []byte(strings.ReplaceAll(cliConfig, "HOST", w.Host)), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(filepath.Join(work, "main.tf"), []byte(strings.ReplaceAll(mainTF, "HOST", w.Host)), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	cmd := exec.Command("terraform", "init", "-input=false", "-no-color")
-	cmd.Dir = work
-	cmd.Env = append(os.Environ(), r.gh.GitEnv()...)
-	cmd.Env = append(cmd.Env, "TF_CLI_CONFIG_FILE="+cli, "HOME="+dir, "SSL_CERT_FILE="+caFile,
-		"CHECKPOINT_DISABLE=1", "TF_IN_AUTOMATION=1", "TF_PLUGIN_CACHE_DIR=", "TF_REGISTRY_CLIENT_TIMEOUT=20")
-	out, err := cmd.CombinedOutput()
-	return string(out), work, err
+	host := func(s string) string { return strings.ReplaceAll(s, "HOST", w.Host) }
+	return tftest.Init(t, "terraform", host(mainTF), host(cliConfig), append(r.gh.GitEnv(), "SSL_CERT_FILE="+caFile)...)
 }
 
 // mainTF asks for the signed provider and the module by version; the

@@ -1,8 +1,6 @@
 package worker_test
 
 import (
-	"crypto/tls"
-	"crypto/x509"
 	"io"
 	"net/http"
 	"os"
@@ -12,6 +10,7 @@ import (
 	"time"
 
 	genworker "github.com/regen-registry/regen/generator/worker"
+	"github.com/regen-registry/regen/internal/tlstest"
 	"github.com/regen-registry/regen/worker"
 )
 
@@ -45,15 +44,12 @@ func smallTree(t *testing.T) string {
 	return dir
 }
 
+// tlsClient is an HTTP client trusting workerd's CA in caFile.
 func tlsClient(t *testing.T, caFile string) *http.Client {
 	t.Helper()
-	pem, err := os.ReadFile(caFile)
-	if err != nil {
-		t.Fatal(err)
-	}
-	pool := x509.NewCertPool()
-	pool.AppendCertsFromPEM(pem)
-	return &http.Client{Timeout: 20 * time.Second, Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: pool}}}
+	c := tlstest.Client(tlstest.Pool(t, caFile))
+	c.Timeout = 20 * time.Second
+	return c
 }
 
 func status(t *testing.T, c *http.Client, url, token string) int {

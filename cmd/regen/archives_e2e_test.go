@@ -2,20 +2,19 @@ package main
 
 import (
 	"context"
-	"crypto/tls"
-	"crypto/x509"
 	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/regen-registry/regen/internal/ghtest"
 	"github.com/regen-registry/regen/internal/testtool"
+	"github.com/regen-registry/regen/internal/tftest"
+	"github.com/regen-registry/regen/internal/tlstest"
 	"github.com/regen-registry/regen/regdata"
 	"github.com/regen-registry/regen/serve/auth"
 )
@@ -107,7 +106,7 @@ func TestArchiveModeRealTerraform(t *testing.T) {
 
 		// The package itself: refused without a valid signature, served
 		// with the one the download answer hands out.
-		client := tlsClient(t, ca)
+		client := tlstest.Client(tlstest.Pool(t, ca))
 		get := func(path, tok string) (*http.Response, []byte) {
 			req, _ := http.NewRequestWithContext(ctx, http.MethodGet, u+path, nil)
 			if tok != "" {
@@ -154,36 +153,5 @@ func TestArchiveModeRealTerraform(t *testing.T) {
 // CA in caFile trusted.
 func terraformInit(t *testing.T, tf, caFile, host, mainTF, cliConfig string) (string, string, error) {
 	t.Helper()
-	dir := t.TempDir()
-	work := filepath.Join(dir, "work")
-	if err := os.MkdirAll(work, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	cli := filepath.Join(dir, "cli.tfrc")
-	if err := os.WriteFile(cli, []byte(cliConfig), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(filepath.Join(work, "main.tf"), []byte(strings.ReplaceAll(mainTF, "HOST", host)), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	cmd := exec.Command(tf, "init", "-input=false", "-no-color")
-	cmd.Dir = work
-	cmd.Env = append(os.Environ(), "TF_CLI_CONFIG_FILE="+cli, "HOME="+dir, "SSL_CERT_FILE="+caFile,
-		"CHECKPOINT_DISABLE=1", "TF_IN_AUTOMATION=1", "TF_PLUGIN_CACHE_DIR=", "TF_REGISTRY_CLIENT_TIMEOUT=20")
-	out, err := cmd.CombinedOutput()
-	return string(out), work, err
-}
-
-// tlsClient is an HTTP client trusting the CA in caFile.
-func tlsClient(t *testing.T, caFile string) *http.Client {
-	t.Helper()
-	pem, err := os.ReadFile(caFile)
-	if err != nil {
-		t.Fatal(err)
-	}
-	pool := x509.NewCertPool()
-	if !pool.AppendCertsFromPEM(pem) {
-		t.Fatalf("%s holds no certificate", caFile)
-	}
-	return &http.Client{Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: pool}}}
+	return tftest.Init(t, tf, strings.ReplaceAll(mainTF, "HOST", host), cliConfig, "SSL_CERT_FILE="+caFile)
 }

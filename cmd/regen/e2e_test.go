@@ -14,6 +14,7 @@ import (
 
 	"github.com/regen-registry/regen/internal/ghtest"
 	"github.com/regen-registry/regen/internal/testtool"
+	"github.com/regen-registry/regen/internal/tftest"
 	"github.com/regen-registry/regen/regdata"
 )
 
@@ -98,39 +99,23 @@ func (r *e2eRegistry) serve(t *testing.T) {
 	r.host = strings.TrimPrefix(u, "https://")
 }
 
-// client runs a registry client CLI (terraform or tofu) init in a new
-// workspace holding mainTF and returns its output, the workspace and error.
+// init runs a registry client CLI's (terraform or tofu) init in a new
+// workspace holding mainTF, with HOST replaced by the server's host there
+// and in the CLI configuration, and returns its output, the workspace and
+// error.
 func (r *e2eRegistry) init(t *testing.T, bin, mainTF string) (string, string, error) {
 	t.Helper()
-	dir := t.TempDir()
-	work := filepath.Join(dir, "work")
-	cli := filepath.Join(dir, "empty.tfrc")
-	if err := os.MkdirAll(work, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(cli, []byte(strings.ReplaceAll(r.cliConfig, "HOST", r.host)), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(filepath.Join(work, "main.tf"), []byte(strings.ReplaceAll(mainTF, "HOST", r.host)), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	cmd := exec.Command(bin, "init", "-input=false", "-no-color")
-	cmd.Dir = work
-	cmd.Env = append(os.Environ(), r.gh.GitEnv()...)
-	cmd.Env = append(cmd.Env, "TF_CLI_CONFIG_FILE="+cli, "HOME="+dir,
-		"CHECKPOINT_DISABLE=1", "TF_IN_AUTOMATION=1", "TF_PLUGIN_CACHE_DIR=", "TF_REGISTRY_CLIENT_TIMEOUT=20")
 	// One CA bundle: regen serve's self-signed CA and the loopback GitHub's.
 	caServe, err := os.ReadFile(r.caFile)
 	if err != nil {
 		t.Fatal(err)
 	}
-	bundle := filepath.Join(dir, "ca-bundle.pem")
+	bundle := filepath.Join(t.TempDir(), "ca-bundle.pem")
 	if err := os.WriteFile(bundle, append(append(caServe, '\n'), r.gh.CAPEM()...), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	cmd.Env = append(cmd.Env, "SSL_CERT_FILE="+bundle)
-	out, err := cmd.CombinedOutput()
-	return string(out), work, err
+	host := func(s string) string { return strings.ReplaceAll(s, "HOST", r.host) }
+	return tftest.Init(t, bin, host(mainTF), host(r.cliConfig), append(r.gh.GitEnv(), "SSL_CERT_FILE="+bundle)...)
 }
 
 const e2eMain = `terraform {

@@ -6,7 +6,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"runtime"
 	"strings"
@@ -14,6 +13,7 @@ import (
 
 	"github.com/regen-registry/regen/internal/ghtest"
 	"github.com/regen-registry/regen/internal/testtool"
+	"github.com/regen-registry/regen/internal/tftest"
 )
 
 // miniRegistry serves the provider registry protocol for one release whose
@@ -50,25 +50,10 @@ func miniRegistry(t *testing.T, a *ghtest.ProviderArtifacts, key *ghtest.Key) *h
 // output and error.
 func terraformInit(t *testing.T, reg *httptest.Server) (string, string, error) {
 	t.Helper()
-	dir := t.TempDir()
-	cli := filepath.Join(dir, "cli.tfrc")
 	host := "registry.example.test"
-	if err := os.WriteFile(cli, []byte(fmt.Sprintf("host %q {\n  services = {\n    \"providers.v1\" = %q\n  }\n}\n", host, reg.URL+"/v1/providers/")), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	work := filepath.Join(dir, "work")
-	if err := os.MkdirAll(work, 0o755); err != nil {
-		t.Fatal(err)
-	}
+	cli := fmt.Sprintf("host %q {\n  services = {\n    \"providers.v1\" = %q\n  }\n}\n", host, reg.URL+"/v1/providers/")
 	main := fmt.Sprintf("terraform {\n  required_providers {\n    widget = {\n      source = \"%s/acme/widget\"\n    }\n  }\n}\n", host)
-	if err := os.WriteFile(filepath.Join(work, "main.tf"), []byte(main), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	cmd := exec.Command("terraform", "init", "-input=false", "-no-color")
-	cmd.Dir = work
-	cmd.Env = append(os.Environ(), "TF_CLI_CONFIG_FILE="+cli, "HOME="+dir, "CHECKPOINT_DISABLE=1", "TF_IN_AUTOMATION=1", "TF_PLUGIN_CACHE_DIR=")
-	out, err := cmd.CombinedOutput()
-	return string(out), work, err
+	return tftest.Init(t, "terraform", main, cli)
 }
 
 // TestTerraformInitAcceptsProviderRelease proves a real terraform accepts

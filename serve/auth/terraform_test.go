@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/regen-registry/regen/internal/testtool"
+	"github.com/regen-registry/regen/internal/tftest"
 	"github.com/regen-registry/regen/serve"
 	"github.com/regen-registry/regen/serve/auth"
 )
@@ -145,37 +146,27 @@ func TestTerraformInitWithToken(t *testing.T) {
 		t.Fatal("server did not start")
 	}
 
-	run := func(name, cliConfig string) (string, error) {
-		dir := filepath.Join(work, name)
-		os.MkdirAll(dir, 0o755)
-		cli := filepath.Join(dir, "cli.tfrc")
-		os.WriteFile(cli, []byte(cliConfig), 0o644)
+	run := func(cliConfig string) (string, string, error) {
 		main := fmt.Sprintf("module \"demo\" {\n  source  = \"%s/acme/demo/null\"\n  version = \"1.0.0\"\n}\n", hostPort)
-		os.WriteFile(filepath.Join(dir, "main.tf"), []byte(main), 0o644)
-		cmd := exec.Command(terraform, "init", "-input=false", "-no-color", "-backend=false")
-		cmd.Dir = dir
-		cmd.Env = append(os.Environ(), "TF_CLI_CONFIG_FILE="+cli, "HOME="+dir, "CHECKPOINT_DISABLE=1",
-			"TF_IN_AUTOMATION=1", "SSL_CERT_FILE="+ca, "GIT_CONFIG_NOSYSTEM=1")
-		o, err := cmd.CombinedOutput()
-		return string(o), err
+		return tftest.Init(t, terraform, main, cliConfig, "SSL_CERT_FILE="+ca, "GIT_CONFIG_NOSYSTEM=1")
 	}
 	creds := func(tok string) string { return fmt.Sprintf("credentials %q {\n  token = %q\n}\n", hostPort, tok) }
 	hostBlock := fmt.Sprintf("host %q {\n  services = {\n    \"modules.v1\" = \"https://%s/v1/modules/\"\n  }\n}\n", hostPort, hostPort)
 
 	// With the token, over discovery and over a host block.
 	for name, cfg := range map[string]string{"token": creds(token), "token-host": creds(token) + hostBlock} {
-		o, err := run(name, cfg)
+		o, ws, err := run(cfg)
 		if err != nil {
 			t.Fatalf("%s: terraform init failed: %v\n%s", name, err, o)
 		}
-		got, err := os.ReadFile(filepath.Join(work, name, ".terraform/modules/demo/main.tf"))
+		got, err := os.ReadFile(filepath.Join(ws, ".terraform/modules/demo/main.tf"))
 		if err != nil || !strings.Contains(string(got), `variable "greeting"`) {
 			t.Errorf("%s: module not installed: %v", name, err)
 		}
 	}
 	// Without a token, and with a wrong one: the 401 stops init.
 	for name, cfg := range map[string]string{"none": "", "none-host": hostBlock, "wrong": creds(token + "x")} {
-		o, err := run(name, cfg)
+		o, _, err := run(cfg)
 		if err == nil {
 			t.Fatalf("%s: terraform init succeeded without a valid token:\n%s", name, o)
 		}
