@@ -3,13 +3,13 @@ package worker_test
 import (
 	"bytes"
 	"encoding/json"
-	"io"
 	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/regen-registry/regen/internal/tlstest"
 	"github.com/regen-registry/regen/worker"
 )
 
@@ -40,20 +40,7 @@ func TestPrivateWorkerSignsPackageURLs(t *testing.T) {
 
 	get := func(path, token string) (*http.Response, []byte) {
 		t.Helper()
-		req, err := http.NewRequest(http.MethodGet, w.URL+path, nil)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if token != "" {
-			req.Header.Set("Authorization", "Bearer "+token)
-		}
-		res, err := c.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer res.Body.Close()
-		b, _ := io.ReadAll(res.Body)
-		return res, b
+		return tlstest.Get(t, c, w.URL+path, token)
 	}
 	res, body := get("/v1/modules/acme/vpc/aws/1.0.0/download", testToken)
 	loc := res.Header.Get("X-Terraform-Get")

@@ -1,7 +1,6 @@
 package worker_test
 
 import (
-	"io"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -54,19 +53,7 @@ func tlsClient(t *testing.T, caFile string) *http.Client {
 
 func status(t *testing.T, c *http.Client, url, token string) int {
 	t.Helper()
-	req, err := http.NewRequest(http.MethodGet, url, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if token != "" {
-		req.Header.Set("Authorization", "Bearer "+token)
-	}
-	res, err := c.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, _ = io.Copy(io.Discard, res.Body)
-	res.Body.Close()
+	res, _ := tlstest.Get(t, c, url, token)
 	return res.StatusCode
 }
 

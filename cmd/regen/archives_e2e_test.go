@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -108,17 +107,8 @@ func TestArchiveModeRealTerraform(t *testing.T) {
 		// with the one the download answer hands out.
 		client := tlstest.Client(tlstest.Pool(t, ca))
 		get := func(path, tok string) (*http.Response, []byte) {
-			req, _ := http.NewRequestWithContext(ctx, http.MethodGet, u+path, nil)
-			if tok != "" {
-				req.Header.Set("Authorization", "Bearer "+tok)
-			}
-			resp, err := client.Do(req)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer resp.Body.Close()
-			b, _ := io.ReadAll(resp.Body)
-			return resp, b
+			t.Helper()
+			return tlstest.Get(t, client, u+path, tok)
 		}
 		resp, body := get("/v1/modules/acme/vpc/aws/1.0.0/download", token)
 		loc := resp.Header.Get("X-Terraform-Get")

@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/regen-registry/regen/internal/tlstest"
 	"github.com/regen-registry/regen/serve/auth"
 	"github.com/regen-registry/regen/stats"
 )
@@ -96,22 +97,7 @@ func TestServeTokensStatsAndQueries(t *testing.T) {
 
 	get := func(path, tok string) (int, []byte) {
 		t.Helper()
-		req, err := http.NewRequestWithContext(ctx, http.MethodGet, base+path, nil)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if tok != "" {
-			req.Header.Set("Authorization", "Bearer "+tok)
-		}
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer resp.Body.Close()
-		b, err := io.ReadAll(resp.Body)
-		if err != nil {
-			t.Fatal(err)
-		}
+		resp, b := tlstest.Get(t, http.DefaultClient, base+path, tok)
 		return resp.StatusCode, b
 	}
 
