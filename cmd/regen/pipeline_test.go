@@ -14,7 +14,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"regexp"
 	"slices"
 	"strings"
 	"sync"
@@ -366,28 +365,17 @@ func (r *pipelineRig) env(ws, temp string) []string {
 	return env
 }
 
-var pipelineExprRE = regexp.MustCompile(`\$\{\{\s*(.*?)\s*\}\}`)
-
 // expand evaluates the ${{ }} expressions publish.yml uses: a || b of
 // matrix.shard, secrets.X, vars.X, inputs.X, github.token,
 // github.run_id, github.event.…, runner.temp, env.X, 'literals' and false.
 func (r *pipelineRig) expand(s string, ctx map[string]any) string {
-	return pipelineExprRE.ReplaceAllStringFunc(s, func(m string) string {
-		for _, alt := range strings.Split(pipelineExprRE.FindStringSubmatch(m)[1], "||") {
-			if v := r.operand(strings.TrimSpace(alt), ctx); v != "" {
-				return v
-			}
-		}
-		return ""
-	})
+	return expandExprs(s, func(op string) string { return r.operand(op, ctx) })
 }
 
 func (r *pipelineRig) operand(op string, ctx map[string]any) string {
 	switch {
 	case op == "false":
 		return "false" // the last alternative: GitHub renders the boolean
-	case strings.HasPrefix(op, "'") && strings.HasSuffix(op, "'"):
-		return strings.Trim(op, "'")
 	case op == "matrix.shard":
 		s, _ := ctx["shard"].(string)
 		return s
@@ -400,17 +388,14 @@ func (r *pipelineRig) operand(op string, ctx map[string]any) string {
 		return "4242"
 	case strings.HasPrefix(op, "env."):
 		return r.wf.Env[strings.TrimPrefix(op, "env.")]
-	case strings.HasPrefix(op, "secrets."):
-		return r.secrets[strings.TrimPrefix(op, "secrets.")]
 	case strings.HasPrefix(op, "vars."):
 		return r.vars[strings.TrimPrefix(op, "vars.")]
-	case strings.HasPrefix(op, "inputs."):
-		return fmt.Sprint(orEmpty(lookup(ctx, "event.inputs."+strings.TrimPrefix(op, "inputs."))))
-	case strings.HasPrefix(op, "github.event."):
-		return fmt.Sprint(orEmpty(lookup(ctx, strings.TrimPrefix(op, "github."))))
 	}
-	r.t.Fatalf("publish.yml: expression %q not understood by the test runner", op)
-	return ""
+	v, ok := eventOperand(op, ctx, r.secrets)
+	if !ok {
+		r.t.Fatalf("publish.yml: expression %q not understood by the test runner", op)
+	}
+	return v
 }
 
 // condition evaluates the if: forms publish.yml uses.

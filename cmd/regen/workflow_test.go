@@ -223,14 +223,12 @@ func (r *actionsRunner) baseEnv(eventPath string) []string {
 
 var exprRE = regexp.MustCompile(`\$\{\{\s*(.*?)\s*\}\}`)
 
-// expand evaluates ${{ }} expressions of the forms the generated
-// workflows use: secrets.X, github.X (github.event.a.b from the event),
-// inputs.X (the event's inputs), 'literals', and a || b. Anything else fails the test.
-func (r *actionsRunner) expand(s string, ctx map[string]any) string {
+// expandExprs evaluates the ${{ a || b }} expressions in s, each
+// alternative through operand: the first that is not empty wins.
+func expandExprs(s string, operand func(string) string) string {
 	return exprRE.ReplaceAllStringFunc(s, func(m string) string {
-		expr := exprRE.FindStringSubmatch(m)[1]
-		for _, alt := range strings.Split(expr, "||") {
-			if v := r.operand(strings.TrimSpace(alt), ctx); v != "" {
+		for _, alt := range strings.Split(exprRE.FindStringSubmatch(m)[1], "||") {
+			if v := operand(strings.TrimSpace(alt)); v != "" {
 				return v
 			}
 		}
@@ -238,19 +236,35 @@ func (r *actionsRunner) expand(s string, ctx map[string]any) string {
 	})
 }
 
-func (r *actionsRunner) operand(op string, ctx map[string]any) string {
+// eventOperand evaluates the operands every workflow runner of these
+// tests knows: 'literals', secrets.X, inputs.X (the event's inputs) and
+// github.X (from ctx, which holds the event under "event"). ok is false
+// for any other operand.
+func eventOperand(op string, ctx map[string]any, secrets map[string]string) (v string, ok bool) {
 	switch {
 	case strings.HasPrefix(op, "'") && strings.HasSuffix(op, "'"):
-		return strings.Trim(op, "'")
+		return strings.Trim(op, "'"), true
 	case strings.HasPrefix(op, "secrets."):
-		return r.secrets[strings.TrimPrefix(op, "secrets.")]
+		return secrets[strings.TrimPrefix(op, "secrets.")], true
 	case strings.HasPrefix(op, "inputs."):
-		return fmt.Sprint(orEmpty(lookup(ctx, "event.inputs."+strings.TrimPrefix(op, "inputs."))))
+		return fmt.Sprint(orEmpty(lookup(ctx, "event.inputs."+strings.TrimPrefix(op, "inputs.")))), true
 	case strings.HasPrefix(op, "github."):
-		return fmt.Sprint(orEmpty(lookup(ctx, strings.TrimPrefix(op, "github."))))
+		return fmt.Sprint(orEmpty(lookup(ctx, strings.TrimPrefix(op, "github.")))), true
 	}
-	r.t.Fatalf("expression %q not understood by the test runner", op)
-	return ""
+	return "", false
+}
+
+// expand evaluates ${{ }} expressions of the forms the generated
+// workflows use: secrets.X, github.X (github.event.a.b from the event),
+// inputs.X (the event's inputs), 'literals', and a || b. Anything else fails the test.
+func (r *actionsRunner) expand(s string, ctx map[string]any) string {
+	return expandExprs(s, func(op string) string {
+		v, ok := eventOperand(op, ctx, r.secrets)
+		if !ok {
+			r.t.Fatalf("expression %q not understood by the test runner", op)
+		}
+		return v
+	})
 }
 
 // jobCondition evaluates the job-level conditions the generated workflows
