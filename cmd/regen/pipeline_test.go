@@ -54,15 +54,7 @@ type publishWorkflow struct {
 				Shard []string `yaml:"shard"`
 			} `yaml:"matrix"`
 		} `yaml:"strategy"`
-		Steps []struct {
-			ID   string            `yaml:"id"`
-			Name string            `yaml:"name"`
-			Uses string            `yaml:"uses"`
-			If   string            `yaml:"if"`
-			Run  string            `yaml:"run"`
-			Env  map[string]string `yaml:"env"`
-			With map[string]string `yaml:"with"`
-		} `yaml:"steps"`
+		Steps []workflowStep `yaml:"steps"`
 	} `yaml:"jobs"`
 }
 

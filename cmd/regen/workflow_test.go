@@ -38,6 +38,7 @@ type workflowStep struct {
 	If   string            `yaml:"if"`
 	Run  string            `yaml:"run"`
 	Env  map[string]string `yaml:"env"`
+	With map[string]string `yaml:"with"`
 }
 
 // stepResult is what one step did.
