@@ -238,24 +238,19 @@ func ProviderVersionViolations(field string, v ProviderVersion) []Violation {
 	}
 	for j, t := range v.Targets {
 		tf := func(name string) string { return ".targets[" + strconv.Itoa(j) + "]" + name }
-		if msg := CheckPlatformName(t.OS); msg != "" {
-			add(msg, tf(".os"))
+		// check adds a violation of the target's member name; the path is
+		// built only then, so a good target costs no allocation.
+		check := func(msg, name string) {
+			if msg != "" {
+				add(msg, tf(name))
+			}
 		}
-		if msg := CheckPlatformName(t.Arch); msg != "" {
-			add(msg, tf(".arch"))
-		}
-		if msg := CheckFileName(t.Filename); msg != "" {
-			add(msg, tf(".filename"))
-		}
-		if msg := CheckURL(t.DownloadURL); msg != "" {
-			add(msg, tf(".download_url"))
-		}
-		if msg := CheckSHA256Hex(t.SHASum); msg != "" {
-			add(msg, tf(".shasum"))
-		}
-		if msg := CheckH1(t.H1); msg != "" {
-			add(msg, tf(".h1"))
-		}
+		check(CheckPlatformName(t.OS), ".os")
+		check(CheckPlatformName(t.Arch), ".arch")
+		check(CheckFileName(t.Filename), ".filename")
+		check(CheckURL(t.DownloadURL), ".download_url")
+		check(CheckSHA256Hex(t.SHASum), ".shasum")
+		check(CheckH1(t.H1), ".h1")
 		if t.Size < 0 {
 			add(fmt.Sprintf("negative size %d", t.Size), tf(".size"))
 		}
