@@ -90,17 +90,10 @@ func (r *running) stop(t *testing.T) error {
 	}
 }
 
+// get fetches url through client and returns the response with its body.
 func get(t *testing.T, client *http.Client, url string) (*http.Response, string) {
 	t.Helper()
-	resp, err := client.Get(url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	body, err := io.ReadAll(resp.Body)
-	if err != nil {
-		t.Fatal(err)
-	}
+	resp, body := tlstest.Get(t, client, url, "")
 	return resp, string(body)
 }
 
