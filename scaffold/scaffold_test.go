@@ -15,6 +15,7 @@ import (
 
 	"github.com/regen-registry/regen/config"
 	"github.com/regen-registry/regen/ingest/issueform"
+	"github.com/regen-registry/regen/ingest/issueform/formtest"
 	"github.com/regen-registry/regen/internal/testtool"
 	"github.com/regen-registry/regen/modarchive"
 	"github.com/regen-registry/regen/moddocs"
@@ -183,23 +184,6 @@ func TestDataFolderValidates(t *testing.T) {
 	}
 }
 
-// formTemplate is the part of a GitHub issue form regen reads.
-type formTemplate struct {
-	Name   string   `yaml:"name"`
-	Labels []string `yaml:"labels"`
-	Body   []struct {
-		Type       string `yaml:"type"`
-		ID         string `yaml:"id"`
-		Attributes struct {
-			Label   string `yaml:"label"`
-			Render  string `yaml:"render"`
-			Options []struct {
-				Label string `yaml:"label"`
-			} `yaml:"options"`
-		} `yaml:"attributes"`
-	} `yaml:"body"`
-}
-
 // TestIssueFormsParse renders each submission form as GitHub renders a
 // submitted form and reads it back with the issue-form parser, so the
 // forms' labels and the parser cannot drift apart.
@@ -222,32 +206,17 @@ func TestIssueFormsParse(t *testing.T) {
 		{"add-signing-key.yml", "", issueform.Submission{Kind: issueform.KindKey, Address: "ataila", Key: string(key), KeyID: "51740425A2D915F8"}},
 	} {
 		t.Run(tc.file, func(t *testing.T) {
-			var form formTemplate
-			if err := yaml.Unmarshal(fileData(files, ".github/ISSUE_TEMPLATE/"+tc.file), &form); err != nil {
+			form, err := formtest.Parse(fileData(files, ".github/ISSUE_TEMPLATE/"+tc.file))
+			if err != nil {
 				t.Fatal(err)
 			}
 			if len(form.Labels) == 0 || form.Labels[0] != "submission" {
 				t.Errorf("labels %v: the submissions workflow runs only on issues labelled submission", form.Labels)
 			}
 			answers["repository"] = tc.repo
-			var fields []issueform.Field
-			for _, el := range form.Body {
-				switch el.Type {
-				case "markdown":
-					continue // not part of the body
-				case "checkboxes":
-					var lines []string
-					for _, o := range el.Attributes.Options {
-						lines = append(lines, "- [X] "+o.Label)
-					}
-					fields = append(fields, issueform.Field{Label: el.Attributes.Label, Value: strings.Join(lines, "\n")})
-				default:
-					v := answers[el.ID]
-					if el.Attributes.Render != "" && v != "" {
-						v = "```" + el.Attributes.Render + "\n" + v + "\n```"
-					}
-					fields = append(fields, issueform.Field{Label: el.Attributes.Label, Value: v})
-				}
+			fields, err := form.Fill(answers)
+			if err != nil {
+				t.Fatal(err)
 			}
 			parsed, err := issueform.Parse(issueform.Render(fields))
 			if err != nil {

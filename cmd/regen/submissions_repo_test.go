@@ -10,6 +10,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/regen-registry/regen/ingest/issueform"
+	"github.com/regen-registry/regen/ingest/issueform/formtest"
 	"github.com/regen-registry/regen/internal/ghtest"
 	"github.com/regen-registry/regen/internal/testtool"
 	"github.com/regen-registry/regen/scaffold"
@@ -17,22 +18,6 @@ import (
 
 // repoRoot is this repository, seen from cmd/regen.
 const repoRoot = "../.."
-
-// issueFormFile is the part of a GitHub issue form the tests read.
-type issueFormFile struct {
-	Title  string   `yaml:"title"`
-	Labels []string `yaml:"labels"`
-	Body   []struct {
-		Type       string `yaml:"type"`
-		ID         string `yaml:"id"`
-		Attributes struct {
-			Label   string `yaml:"label"`
-			Options []struct {
-				Label string `yaml:"label"`
-			} `yaml:"options"`
-		} `yaml:"attributes"`
-	} `yaml:"body"`
-}
 
 // fillForm reads one of this repository's issue forms and answers it as
 // a person would: inputs from answers (by id), every checkbox ticked. It
@@ -44,27 +29,13 @@ func fillForm(t *testing.T, name string, answers map[string]string) (string, []s
 	if err != nil {
 		t.Fatal(err)
 	}
-	var f issueFormFile
-	if err := yaml.Unmarshal(data, &f); err != nil {
+	f, err := formtest.Parse(data)
+	if err != nil {
 		t.Fatalf("%s: %v", name, err)
 	}
-	var fields []issueform.Field
-	for _, b := range f.Body {
-		switch b.Type {
-		case "markdown":
-		case "checkboxes":
-			var ticks []string
-			for _, o := range b.Attributes.Options {
-				ticks = append(ticks, "- [X] "+o.Label)
-			}
-			fields = append(fields, issueform.Field{Label: b.Attributes.Label, Value: strings.Join(ticks, "\n")})
-		default:
-			v, ok := answers[b.ID]
-			if !ok {
-				t.Fatalf("%s: no answer for field %q", name, b.ID)
-			}
-			fields = append(fields, issueform.Field{Label: b.Attributes.Label, Value: v})
-		}
+	fields, err := f.Fill(answers)
+	if err != nil {
+		t.Fatalf("%s: %v", name, err)
 	}
 	return f.Title, f.Labels, fields
 }
