@@ -15,7 +15,6 @@ import (
 // Form is what filling in reads of an issue form template
 // (.github/ISSUE_TEMPLATE/*.yml).
 type Form struct {
-	Name   string    `yaml:"name"`
 	Title  string    `yaml:"title"`
 	Labels []string  `yaml:"labels"`
 	Body   []Element `yaml:"body"`
