@@ -6,7 +6,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"slices"
 	"strings"
 	"testing"
 
@@ -310,8 +309,8 @@ func TestWorkflowScripts(t *testing.T) {
 // TestPublishWorkflowCachesTheStores checks that the generated publish
 // workflow keeps the previous build and the stores beside the data folder
 // (module docs, archive mode's packages) from one scheduled run to the
-// next: one cache step restores them all before regen ingest runs and
-// saves them when the job ends.
+// next: restored before regen ingest runs, saved (under the key restored)
+// after regen build, which fills the archive store in archive mode.
 func TestPublishWorkflowCachesTheStores(t *testing.T) {
 	files, err := Render(goldenOpts)
 	if err != nil {
@@ -329,18 +328,27 @@ func TestPublishWorkflowCachesTheStores(t *testing.T) {
 	if err := yaml.Unmarshal(fileData(files, ".github/workflows/regen-publish.yml"), &wf); err != nil {
 		t.Fatal(err)
 	}
-	var cached []string
+	restored, saved := map[string]string{}, map[string]string{} // path → key
+	ingested, built := false, false
 	for _, st := range wf.Jobs["publish"].Steps {
-		if strings.HasPrefix(st.Run, "regen ingest") {
-			break
-		}
-		if strings.HasPrefix(st.Uses, "actions/cache@") {
-			cached = append(cached, strings.Fields(st.With["path"])...)
+		ingested = ingested || strings.HasPrefix(st.Run, "regen ingest")
+		built = built || strings.HasPrefix(st.Run, "regen build")
+		for _, p := range strings.Fields(st.With["path"]) {
+			if !ingested && (strings.HasPrefix(st.Uses, "actions/cache@") || strings.HasPrefix(st.Uses, "actions/cache/restore@")) {
+				restored[p] = st.With["key"]
+			}
+			switch {
+			case strings.HasPrefix(st.Uses, "actions/cache@"): // saved when the job ends
+				saved[p] = st.With["key"]
+			case built && strings.HasPrefix(st.Uses, "actions/cache/save@"):
+				saved[p] = st.With["key"]
+			}
 		}
 	}
 	for _, p := range []string{"dist", moddocs.DefaultDirName, modarchive.DefaultDirName} {
-		if !slices.Contains(cached, p) {
-			t.Errorf("the publish job does not cache %s before regen ingest (cached: %q)", p, cached)
+		if restored[p] == "" || saved[p] != restored[p] {
+			t.Errorf("the publish job does not keep %s: restored before regen ingest under %q, saved after regen build under %q",
+				p, restored[p], saved[p])
 		}
 	}
 	ignored := string(fileData(files, ".gitignore"))
