@@ -15,6 +15,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/regen-registry/regen/modarchive"
 	"github.com/regen-registry/regen/regdata"
 	"github.com/regen-registry/regen/regdata/events"
 )
@@ -32,6 +33,9 @@ type ApplyOptions struct {
 	// Docs is the module docs store the packs' docs go to ("": docs are
 	// not applied).
 	Docs string
+	// Archives is archive mode's module package store the packs' packages
+	// go to ("": they are not applied).
+	Archives string
 	// Packs are the pack files, one per shard.
 	Packs []string
 	// Logger receives conflicts (default: discard).
@@ -50,6 +54,9 @@ type AppliedPack struct {
 	Files  int    `json:"files"`
 	Events int    `json:"events"`
 	Docs   int    `json:"docs"`
+	// Archives counts the archive store files applied (packages and
+	// module indexes).
+	Archives int `json:"archives"`
 	// Stale lists data files skipped because they changed since the
 	// shard's base commit (a merged pull request, say); the next ingest
 	// of the shard redoes their changes.
@@ -58,8 +65,10 @@ type AppliedPack struct {
 
 // Apply applies every pack to the data folder: the shards' data files,
 // then their events merged into the change log in time order, then the
-// docs. It refuses, before writing anything, packs whose shards overlap,
-// packs that write outside their shard and damaged packs. A data file
+// docs, and the module packages of archive mode (indexes merged once every
+// pack's packages are in). It refuses, before writing anything, packs
+// whose shards overlap, packs that write outside their shard or a store,
+// and damaged packs (a module package must match its sha256). A data file
 // changed since the shard's base is not overwritten (see
 // AppliedPack.Stale), and neither are the events of its entry.
 func Apply(ctx context.Context, o ApplyOptions) (*ApplyResult, error) {
@@ -73,7 +82,7 @@ func Apply(ctx context.Context, o ApplyOptions) (*ApplyResult, error) {
 	}
 	var packs []loaded
 	for _, p := range o.Packs {
-		m, err := readPack(p, nil)
+		m, err := readPack(p, checkArchiveEntry)
 		if err != nil {
 			return nil, err
 		}
@@ -91,6 +100,10 @@ func Apply(ctx context.Context, o ApplyOptions) (*ApplyResult, error) {
 	}
 	res := &ApplyResult{}
 	var evs []events.Event
+	var arch *archiveApplier
+	if o.Archives != "" {
+		arch = &archiveApplier{store: modarchive.NewStore(o.Archives), log: o.Logger}
+	}
 	for _, lp := range packs {
 		if err := ctx.Err(); err != nil {
 			return res, err
@@ -149,6 +162,10 @@ func Apply(ctx context.Context, o ApplyOptions) (*ApplyResult, error) {
 				}
 				return regdata.WriteFileAtomic(dst, data, 0o644)
 			}
+			if p, ok := strings.CutPrefix(name, archivesPrefix); ok && arch != nil {
+				ap.Archives++
+				return arch.add(ctx, lp.name, p, data)
+			}
 			return nil
 		})
 		if err != nil {
@@ -162,6 +179,11 @@ func Apply(ctx context.Context, o ApplyOptions) (*ApplyResult, error) {
 			ap.Events++
 		}
 		res.Packs = append(res.Packs, ap)
+	}
+	if arch != nil {
+		if err := arch.mergeIndexes(ctx); err != nil {
+			return res, err
+		}
 	}
 	// Events after the data they describe, as every writer of the log.
 	slices.SortStableFunc(evs, func(a, b events.Event) int { return a.Time.Compare(b.Time) })
@@ -230,6 +252,9 @@ func readPack(name string, visit func(name string, data []byte) error) (*Manifes
 			}
 			for _, d := range m.Docs {
 				want[docsPrefix+d] = true
+			}
+			for _, a := range m.Archives {
+				want[archivesPrefix+a] = true
 			}
 			continue
 		}

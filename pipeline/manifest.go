@@ -21,6 +21,8 @@ const (
 	manifestName = "pack.json"
 	dataPrefix   = "data/"
 	docsPrefix   = "docs/"
+	// archivesPrefix holds archive mode's module package store files.
+	archivesPrefix = "archives/"
 )
 
 // Manifest is a pack's table of contents, its first entry.
@@ -40,6 +42,10 @@ type Manifest struct {
 	// Docs are the docs store files the shard's ingest wrote
 	// (slash-separated, relative to the store).
 	Docs []string `json:"docs"`
+	// Archives are the archive store files the shard's ingest wrote
+	// (slash-separated, relative to the store): module indexes and the
+	// packages their new entries name.
+	Archives []string `json:"archives,omitempty"`
 }
 
 // FileChange is one changed data file.
@@ -91,6 +97,11 @@ func (m *Manifest) check(name string) (regdata.Shard, error) {
 			return sh, fmt.Errorf("%s: %w", name, err)
 		}
 	}
+	for _, a := range m.Archives {
+		if err := checkArchivePath(a, sh); err != nil {
+			return sh, fmt.Errorf("%s: %w", name, err)
+		}
+	}
 	return sh, nil
 }
 
@@ -131,8 +142,8 @@ func hexHash(s string) bool {
 }
 
 // RunMark is what `regen ingest --shard` records for `regen shard pack`:
-// which shard the working copy ingested, and since when (docs store files
-// written after Started are the run's).
+// which shard the working copy ingested, and since when (docs and archive
+// store files written after Started are the run's).
 type RunMark struct {
 	Shard   string    `json:"shard"`
 	Started time.Time `json:"started"`

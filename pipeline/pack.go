@@ -38,6 +38,15 @@ type PackOptions struct {
 	// DocsSince selects the docs store files written at or after it
 	// (default: the start recorded by `regen ingest --shard`).
 	DocsSince time.Time
+	// Archives is archive mode's module package store ("" or missing: no
+	// packages are packed).
+	Archives string
+	// ArchivesSince selects the archive store files written at or after
+	// it (default: the start recorded by `regen ingest --shard`).
+	ArchivesSince time.Time
+	// MaxArchiveBytes bounds the packages packed (default
+	// DefaultMaxArchiveBytes); see PackResult.ArchivesLeft.
+	MaxArchiveBytes int64
 	// Out is the pack file to write.
 	Out string
 	// Now is the clock (default time.Now).
@@ -52,20 +61,30 @@ type PackResult struct {
 	Files  int    `json:"files"`
 	Events int    `json:"events"`
 	Docs   int    `json:"docs"`
-	Bytes  int64  `json:"bytes"`
+	// Archives counts the archive store files packed (indexes and
+	// packages).
+	Archives int `json:"archives"`
+	// ArchivesLeft are the module indexes (and their packages) left out
+	// to keep the pack within MaxArchiveBytes: the publish job's build
+	// packages those versions again.
+	ArchivesLeft []string `json:"archives_left,omitempty"`
+	Bytes        int64    `json:"bytes"`
 }
 
 // Pack writes the changes a sharded ingest made to a working copy into
 // one file: the shard's changed and deleted data files (compared with the
-// git HEAD), the events appended to the change log, and the docs store
-// files the run wrote. It fails when the working copy changed anything
+// git HEAD), the events appended to the change log, and the docs and
+// archive store files the run wrote. It fails when the working copy changed anything
 // outside the shard or rewrote (rather than appended to) the change log,
 // so two shards' packs can never write the same file.
 func Pack(ctx context.Context, o PackOptions) (*PackResult, error) {
 	if o.Now == nil {
 		o.Now = time.Now
 	}
-	if o.Shard == "" || o.DocsSince.IsZero() {
+	if o.MaxArchiveBytes <= 0 {
+		o.MaxArchiveBytes = DefaultMaxArchiveBytes
+	}
+	if o.Shard == "" || o.DocsSince.IsZero() || o.Archives != "" && o.ArchivesSince.IsZero() {
 		m, err := ReadRunMark(o.Data)
 		if err != nil {
 			return nil, err
@@ -75,6 +94,9 @@ func Pack(ctx context.Context, o PackOptions) (*PackResult, error) {
 		}
 		if o.DocsSince.IsZero() {
 			o.DocsSince = m.Started
+		}
+		if o.ArchivesSince.IsZero() {
+			o.ArchivesSince = m.Started
 		}
 	}
 	sh, err := regdata.ParseShard(o.Shard)
@@ -149,11 +171,20 @@ func Pack(ctx context.Context, o PackOptions) (*PackResult, error) {
 			}
 		}
 	}
-	n, err := writePack(o, m, contents)
+	arch := &archiveSelection{}
+	if o.Archives != "" {
+		arch, err = selectArchives(o.Archives, o.ArchivesSince, sh, o.MaxArchiveBytes)
+		if err != nil {
+			return nil, err
+		}
+		m.Archives = arch.files
+	}
+	n, err := writePack(o, m, contents, arch.indexes)
 	if err != nil {
 		return nil, err
 	}
-	return &PackResult{Out: o.Out, Shard: m.Shard, Base: m.Base, Files: len(m.Files), Events: len(m.Events), Docs: len(m.Docs), Bytes: n}, nil
+	return &PackResult{Out: o.Out, Shard: m.Shard, Base: m.Base, Files: len(m.Files), Events: len(m.Events), Docs: len(m.Docs),
+		Archives: len(m.Archives), ArchivesLeft: arch.left, Bytes: n}, nil
 }
 
 // changedFiles lists the files under the data folder (rel inside the work
@@ -295,8 +326,9 @@ func recentFiles(dir string, since time.Time) ([]string, error) {
 	return out, nil
 }
 
-// writePack writes the pack atomically and returns its size.
-func writePack(o PackOptions, m *Manifest, contents map[string][]byte) (int64, error) {
+// writePack writes the pack atomically and returns its size. contents are
+// the data files' bytes, indexes the archive store's index files'.
+func writePack(o PackOptions, m *Manifest, contents, indexes map[string][]byte) (int64, error) {
 	dir := filepath.Dir(o.Out)
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return 0, fmt.Errorf("creating %s: %w", dir, err)
@@ -335,6 +367,16 @@ func writePack(o PackOptions, m *Manifest, contents map[string][]byte) (int64, e
 			err = add(docsPrefix+d, b)
 		}
 	}
+	for _, a := range m.Archives {
+		if err != nil {
+			break
+		}
+		if b, ok := indexes[a]; ok {
+			err = add(archivesPrefix+a, b)
+			continue
+		}
+		err = addFile(tw, archivesPrefix+a, filepath.Join(o.Archives, filepath.FromSlash(a)), m.Created)
+	}
 	if err == nil {
 		err = tw.Close()
 	}
@@ -358,6 +400,27 @@ func writePack(o PackOptions, m *Manifest, contents map[string][]byte) (int64, e
 		return 0, fmt.Errorf("writing %s: %w", o.Out, err)
 	}
 	return fi.Size(), nil
+}
+
+// addFile streams the file src into the pack as name (module packages are
+// too large to hold several in memory).
+func addFile(tw *tar.Writer, name, src string, mtime time.Time) error {
+	f, err := os.Open(src)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil {
+		return err
+	}
+	if err := tw.WriteHeader(&tar.Header{Name: name, Mode: 0o644, Size: fi.Size(), ModTime: mtime, Typeflag: tar.TypeReg}); err != nil {
+		return err
+	}
+	if _, err := io.Copy(tw, io.LimitReader(f, fi.Size())); err != nil {
+		return fmt.Errorf("packing %s: %w", src, err)
+	}
+	return nil
 }
 
 func sum(b []byte) string {

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
 	"sync"
@@ -71,8 +72,16 @@ func (x *Indexes[E]) Digest(ctx context.Context, addr regdata.ModuleAddr) (strin
 
 // Set records e as version's entry in the module's index.
 func (x *Indexes[E]) Set(addr regdata.ModuleAddr, version string, e E) error {
-	if version == "" {
-		return fmt.Errorf("module %s: empty version", addr)
+	return x.Merge(addr, map[string]E{version: e})
+}
+
+// Merge records entries in the module's index in one atomic write: the
+// versions they name get their entry, the others keep theirs.
+func (x *Indexes[E]) Merge(addr regdata.ModuleAddr, entries map[string]E) error {
+	for v := range entries {
+		if v == "" {
+			return fmt.Errorf("module %s: empty version", addr)
+		}
 	}
 	rel, err := Path(addr)
 	if err != nil {
@@ -84,7 +93,7 @@ func (x *Indexes[E]) Set(addr regdata.ModuleAddr, version string, e E) error {
 	if err != nil {
 		return err
 	}
-	versions[version] = e
+	maps.Copy(versions, entries)
 	data, err := json.MarshalIndent(file[E]{Versions: versions}, "", "  ")
 	if err != nil {
 		return fmt.Errorf("encoding %s: %w", rel, err)
@@ -112,21 +121,35 @@ func (x *Indexes[E]) read(rel string) (map[string]E, string, error) {
 	if data == nil {
 		return map[string]E{}, "", nil
 	}
+	versions, err := Decode(data, x.check)
+	if err != nil {
+		return nil, "", fmt.Errorf("reading %s in %s: %w", rel, x.dir, err)
+	}
+	return versions, digest(data), nil
+}
+
+// Decode returns the entries of an index file's content (an empty map
+// when it lists none). check, when not nil, validates every entry: an
+// index holding an entry it refuses is an error.
+func Decode[E any](data []byte, check func(E) error) (map[string]E, error) {
 	var idx file[E]
 	if err := json.Unmarshal(data, &idx); err != nil {
-		return nil, "", fmt.Errorf("reading %s in %s: %w", rel, x.dir, err)
+		return nil, err
 	}
 	if idx.Versions == nil {
 		idx.Versions = map[string]E{}
 	}
-	if x.check != nil {
-		for v, e := range idx.Versions {
-			if err := x.check(e); err != nil {
-				return nil, "", fmt.Errorf("reading %s in %s: version %q: %w", rel, x.dir, v, err)
+	for v, e := range idx.Versions {
+		if v == "" {
+			return nil, errors.New("an empty version")
+		}
+		if check != nil {
+			if err := check(e); err != nil {
+				return nil, fmt.Errorf("version %q: %w", v, err)
 			}
 		}
 	}
-	return idx.Versions, digest(data), nil
+	return idx.Versions, nil
 }
 
 func digest(data []byte) string {
