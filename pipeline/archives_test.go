@@ -305,9 +305,9 @@ func TestApplyRefusesBadArchives(t *testing.T) {
 			return name, data
 		}), `archives/index/alpha/vpc/aws.json: version "v1.0.0": want a sha256 or an error`},
 		{"path out of the store", renameInPack(modarchive.ObjectPath(fresh), "../../evil.tar.gz"), `archive file "../../evil.tar.gz": not a clean relative path`},
-		{"path out of the store, inside", renameInPack(modarchive.ObjectPath(fresh), "objects/../../x/" + fresh + ".tar.gz"), "not a clean relative path"},
+		{"path out of the store, inside", renameInPack(modarchive.ObjectPath(fresh), "objects/../../x/"+fresh+".tar.gz"), "not a clean relative path"},
 		{"another shard's index", renameInPack("index/alpha/vpc/aws.json", "index/zulu/vpc/aws.json"), `archive file "index/zulu/vpc/aws.json" is not a package or an index of shard a`},
-		{"package under a wrong name", renameInPack(modarchive.ObjectPath(fresh), "objects/00/" + fresh + ".tar.gz"), "is not a package or an index"},
+		{"package under a wrong name", renameInPack(modarchive.ObjectPath(fresh), "objects/00/"+fresh+".tar.gz"), "is not a package or an index"},
 	} {
 		data := clone(t, bare)
 		pub := modarchive.NewStore(filepath.Join(t.TempDir(), "store"))
