@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -10,6 +11,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/regen-registry/regen/modarchive"
 	"github.com/regen-registry/regen/moddocs"
 	"github.com/regen-registry/regen/pipeline"
 )
@@ -27,7 +29,8 @@ written like a bracket expression ("a-b", "e-h", "u-z0-9_-"):
   regen shard apply --from packs/          in the one publish job
 
 A pack carries the shard's changed data files whole, the events the ingest
-appended to the change log, and the module docs it extracted. Apply refuses
+appended to the change log, the module docs it extracted and, in archive mode
+(module_archives: true), the module packages it made. Apply refuses
 overlapping shards and files outside a pack's shard before writing anything,
 so shards never conflict; events from every shard are merged into the log in
 time order.`,
@@ -36,16 +39,42 @@ time order.`,
 	return cmd
 }
 
+// archiveFlags are shard pack's and apply's archive mode flags.
+type archiveFlags struct {
+	on  bool
+	dir string
+}
+
+func (f *archiveFlags) register(cmd *cobra.Command, verb string) {
+	cmd.Flags().BoolVar(&f.on, "module-archives", false, "archive mode: "+verb+" the module packages the ingest made (module_archives in regen.yaml sets it)")
+	cmd.Flags().StringVar(&f.dir, "archives-dir", "", "module package store for --module-archives (default: "+modarchive.DefaultDirName+" beside the data folder)")
+}
+
+// store returns the archive store ("" without --module-archives).
+func (f *archiveFlags) store(data string) string {
+	if !f.on {
+		return ""
+	}
+	return cmp.Or(f.dir, modarchive.DefaultDir(data))
+}
+
 func newShardPackCmd(g *globals) *cobra.Command {
 	var o pipeline.PackOptions
 	var noDocs bool
+	var arch archiveFlags
 	cmd := &cobra.Command{
-		Use:   "pack --data DIR --out FILE [--shard SHARD] [--docs-dir DIR]",
+		Use:   "pack --data DIR --out FILE [--shard SHARD] [--docs-dir DIR] [--module-archives]",
 		Short: "Package the changes a sharded ingest made to this working copy",
 		Long: `Package the changes 'regen ingest --shard' made to a git working copy into one
 file for 'regen shard apply': the shard's data files that differ from HEAD
 (written whole, with the sha256 each had at HEAD), the events appended to the
 change log, and the module docs store files the ingest wrote.
+
+With --module-archives (archive mode) it also packs the module package store
+files the ingest wrote: the indexes of the shard's modules and the packages
+their new entries name, so that the publish job's build fetches nothing from
+git again. Packages are bounded by --max-archive-bytes: a module that does not
+fit is left out whole (listed), and the publish job's build packages it.
 
 Fails when anything outside the shard changed or the change log was rewritten
 rather than appended to. The shard and the ingest's start default to what
@@ -58,6 +87,7 @@ rather than appended to. The shard and the ingest's start default to what
 			if noDocs {
 				o.Docs = ""
 			}
+			o.Archives = arch.store(o.Data)
 			res, err := pipeline.Pack(cmd.Context(), o)
 			if err != nil {
 				return err
@@ -65,8 +95,16 @@ rather than appended to. The shard and the ingest's start default to what
 			if g.json {
 				return writeJSON(g, res)
 			}
-			_, err = fmt.Fprintf(g.stdout, "%s: shard %s from %.12s: %d data files, %d events, %d docs files, %d bytes\n",
-				res.Out, res.Shard, res.Base, res.Files, res.Events, res.Docs, res.Bytes)
+			line := fmt.Sprintf("%s: shard %s from %.12s: %d data files, %d events, %d docs files", res.Out, res.Shard, res.Base, res.Files, res.Events, res.Docs)
+			if o.Archives != "" {
+				line += fmt.Sprintf(", %d archive files", res.Archives)
+			}
+			line += fmt.Sprintf(", %d bytes", res.Bytes)
+			if len(res.ArchivesLeft) > 0 {
+				line += fmt.Sprintf("; %d modules' packages left out (over --max-archive-bytes; the build packages them): %s",
+					len(res.ArchivesLeft), strings.Join(res.ArchivesLeft, ", "))
+			}
+			_, err = fmt.Fprintln(g.stdout, line)
 			return err
 		},
 	}
@@ -76,6 +114,8 @@ rather than appended to. The shard and the ingest's start default to what
 	f.StringVar(&o.Shard, "shard", "", "the shard ingested (default: the one regen ingest --shard recorded)")
 	f.StringVar(&o.Docs, "docs-dir", "", "module documentation store (default: "+moddocs.DefaultDirName+" beside the data folder)")
 	f.BoolVar(&noDocs, "no-docs", false, "do not pack module documentation")
+	arch.register(cmd, "pack")
+	f.Int64Var(&o.MaxArchiveBytes, "max-archive-bytes", pipeline.DefaultMaxArchiveBytes, "most bytes of module packages one pack carries")
 	_ = cmd.MarkFlagRequired("data")
 	_ = cmd.MarkFlagRequired("out")
 	return cmd
@@ -85,16 +125,20 @@ func newShardApplyCmd(g *globals) *cobra.Command {
 	o := pipeline.ApplyOptions{}
 	var from string
 	var noDocs bool
+	var arch archiveFlags
 	cmd := &cobra.Command{
 		Use:   "apply --data DIR [--from FOLDER] [PACK...]",
 		Short: "Apply the packs of every shard to the data folder",
 		Long: `Apply packs written by 'regen shard pack' (named as arguments, or every
 *.tar.gz in --from, searched recursively) to the data folder: the shards' data
 files, then their events merged into the change log in time order, then the
-module docs into the docs store.
+module docs into the docs store and, with --module-archives (archive mode),
+the module packages into the package store (module indexes merged, an entry
+kept only when its package is in the store).
 
 Nothing is written when two packs' shards overlap, a pack writes outside its
-shard, or a pack is damaged. A data file that changed since the shard's base
+shard or a store, or a pack is damaged (a module package must match its
+sha256). A data file that changed since the shard's base
 commit (a pull request merged meanwhile) keeps its current content, and its
 entry's events are left out: the next ingest of the shard redoes the change.
 No packs (every shard failed, or none found anything) is not an error.`,
@@ -113,6 +157,7 @@ No packs (every shard failed, or none found anything) is not an error.`,
 			if noDocs {
 				o.Docs = ""
 			}
+			o.Archives = arch.store(o.Data)
 			o.Logger = g.logger()
 			res, err := pipeline.Apply(cmd.Context(), o)
 			if err != nil {
@@ -127,6 +172,9 @@ No packs (every shard failed, or none found anything) is not an error.`,
 			}
 			for _, p := range res.Packs {
 				line := fmt.Sprintf("%s: shard %s: %d data files, %d events, %d docs files", p.Pack, p.Shard, p.Files, p.Events, p.Docs)
+				if o.Archives != "" {
+					line += fmt.Sprintf(", %d archive files", p.Archives)
+				}
 				if len(p.Stale) > 0 {
 					line += fmt.Sprintf("; %d changed since the shard's base, left for the next run: %s", len(p.Stale), strings.Join(p.Stale, ", "))
 				}
@@ -142,6 +190,7 @@ No packs (every shard failed, or none found anything) is not an error.`,
 	f.StringVar(&from, "from", "", "apply every *.tar.gz pack in this folder (recursively; a missing folder has none)")
 	f.StringVar(&o.Docs, "docs-dir", "", "module documentation store (default: "+moddocs.DefaultDirName+" beside the data folder)")
 	f.BoolVar(&noDocs, "no-docs", false, "do not apply module documentation")
+	arch.register(cmd, "apply")
 	_ = cmd.MarkFlagRequired("data")
 	return cmd
 }
