@@ -34,5 +34,8 @@
 // recorded with the reason and not fetched again; one that failed for a
 // reason worth a retry (network) is not recorded. `regen ingest` fills the
 // store for new versions, so that `regen build --module-archives` in the
-// scheduled pipeline needs no network.
+// scheduled pipeline needs no network. A sharded ingest's additions reach
+// the publish job's store through `regen shard pack` and `regen shard
+// apply` (PutObject checks a package against its name, Merge adds index
+// entries whose package is in the store).
 package modarchive

@@ -3,7 +3,8 @@
 //
 //	regen ingest --shard a-b      (one job per shard, in parallel)
 //	regen shard pack              package the shard's changes (data files,
-//	                              new events, extracted module docs)
+//	                              new events, extracted module docs, module
+//	                              packages of archive mode)
 //	regen shard apply PACK…       one publish job applies every shard's pack
 //	regen validate
 //	regen commit --push           commit the data folder, push, rebase and
@@ -14,5 +15,9 @@
 // part of the data folder (providers/<c>/…, modules/<c>/… with c in the
 // shard). The change log (events/<month>.ndjson), which every shard appends
 // to, is carried as events and merged by Apply, so shards never write the
-// same file and applying one pack never depends on another.
+// same file and applying one pack never depends on another. The stores
+// beside the data folder (module docs, archive mode's module packages) are
+// carried as the files the shard's ingest wrote into them: content-addressed
+// objects, checked against their names, and the indexes of the shard's own
+// modules.
 package pipeline
