@@ -336,3 +336,49 @@ func TestPackRefusesArchivesOutsideTheShard(t *testing.T) {
 		t.Fatalf("err = %v", err)
 	}
 }
+
+// Two shards whose modules have the same source both carry its package
+// (one name, one content); applying both stores it once and lists it in
+// both modules' indexes.
+func TestApplyArchivesSharedPackage(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	bare := origin(t, "alpha", "zulu")
+	var packs []string
+	var hashes []string
+	for _, s := range []struct {
+		shard string
+		addr  regdata.ModuleAddr
+	}{{"a", vpc}, {"z", regdata.ModuleAddr{Namespace: "zulu", Name: "vpc", System: "aws"}}} {
+		data := clone(t, bare)
+		if err := WriteRunMark(data, RunMark{Shard: s.shard, Started: time.Now().Add(-time.Second)}); err != nil {
+			t.Fatal(err)
+		}
+		store := modarchive.NewStore(modarchive.DefaultDir(data))
+		hashes = append(hashes, putPackage(t, store, s.addr, "v1.0.0", "# the same source\n"))
+		out := filepath.Join(t.TempDir(), s.shard+".tar.gz")
+		if _, err := Pack(ctx, PackOptions{Data: data, Archives: store.Dir(), Out: out}); err != nil {
+			t.Fatal(err)
+		}
+		packs = append(packs, out)
+	}
+	if hashes[0] != hashes[1] {
+		t.Fatalf("the same source packaged as %s and %s", hashes[0], hashes[1])
+	}
+	pub := modarchive.NewStore(t.TempDir())
+	res, err := Apply(ctx, ApplyOptions{Data: clone(t, bare), Archives: pub.Dir(), Packs: packs})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range res.Packs {
+		if p.Archives != 2 {
+			t.Errorf("applied %+v, want an index and the package", p)
+		}
+	}
+	for _, ns := range []string{"alpha", "zulu"} {
+		idx, _, err := pub.Index(ctx, regdata.ModuleAddr{Namespace: ns, Name: "vpc", System: "aws"})
+		if err != nil || idx["v1.0.0"].SHA256 != hashes[0] {
+			t.Errorf("%s/vpc/aws: %+v %v", ns, idx, err)
+		}
+	}
+}
