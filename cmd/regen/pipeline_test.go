@@ -76,6 +76,8 @@ type pipelineRig struct {
 	secrets   map[string]string
 	// failShard makes that shard's job fail (its runner broke).
 	failShard string
+	// buildFetches are the git fetches each run's build step made.
+	buildFetches []int
 	// timings are the steps run so far, with how long each took.
 	timings []stepTiming
 	mu      sync.Mutex
@@ -147,7 +149,9 @@ func newPipelineRig(t *testing.T, seed func(data string)) *pipelineRig {
 	git(t, root, "clone", "-q", r.origin, work)
 	data := filepath.Join(work, "registry-data")
 	seed(data)
-	write(t, filepath.Join(work, "regen.yaml"), "github:\n  url: "+r.gh.URL+"\n  api_url: "+r.gh.APIURL()+"\n")
+	// Archive mode: the shards package module versions, their packs carry
+	// the packages, the build serves them.
+	write(t, filepath.Join(work, "regen.yaml"), "module_archives: true\ngithub:\n  url: "+r.gh.URL+"\n  api_url: "+r.gh.APIURL()+"\n")
 	git(t, work, "add", "-A")
 	git(t, work, "commit", "-q", "-m", "seed")
 	git(t, work, "push", "-q", "origin", "HEAD:main")
@@ -308,6 +312,7 @@ func (r *pipelineRig) job(name, ws string, ctx map[string]any, beforeStep func(s
 		var buf syncbuf.Buffer
 		cmd.Stdout, cmd.Stderr = &buf, &buf
 		began := time.Now()
+		fetches := r.gitFetches()
 		err := cmd.Start()
 		if err == nil && r.proxy != nil {
 			r.proxy.setVictim(cmd.Process.Pid)
@@ -320,6 +325,9 @@ func (r *pipelineRig) job(name, ws string, ctx map[string]any, beforeStep func(s
 		}
 		took := time.Since(began)
 		r.mu.Lock()
+		if name == "publish" && strings.HasPrefix(label, "Build") {
+			r.buildFetches = append(r.buildFetches, r.gitFetches()-fetches)
+		}
 		shard, _ := ctx["shard"].(string)
 		r.timings = append(r.timings, stepTiming{Job: strings.TrimSpace(name + " " + shard), Step: label, Took: took})
 		r.mu.Unlock()
@@ -329,6 +337,31 @@ func (r *pipelineRig) job(name, ws string, ctx map[string]any, beforeStep func(s
 		}
 	}
 	return out
+}
+
+// gitFetches counts the git fetches (not tag listings) GitHub received.
+func (r *pipelineRig) gitFetches() int {
+	n := 0
+	for _, q := range r.gh.RequestLog() {
+		if q.Method == http.MethodPost && strings.HasSuffix(q.Path, "/git-upload-pack") {
+			n++
+		}
+	}
+	return n
+}
+
+// lastBuildFetched fails the test when the last run's build fetched
+// module sources from git: in archive mode the shards packaged every new
+// version, and their packs carried the packages to the publish job.
+func (r *pipelineRig) lastBuildFetched(run string) {
+	r.t.Helper()
+	if len(r.buildFetches) == 0 {
+		r.t.Errorf("%s: no build step ran", run)
+		return
+	}
+	if n := r.buildFetches[len(r.buildFetches)-1]; n != 0 {
+		r.t.Errorf("%s: the build made %d git fetches; the packs should have carried every new version's package", run, n)
+	}
 }
 
 // env is the runner's environment for a step.
@@ -509,8 +542,20 @@ func (r *pipelineRig) verify() error {
 	return err
 }
 
-// packFiles lists the data and docs files a pack writes.
+// packFiles lists the data, docs and archive index files a pack writes.
 func packFiles(t *testing.T, name string) []string {
+	t.Helper()
+	var out []string
+	for _, e := range packEntries(t, name) {
+		if strings.HasPrefix(e, "data/") || strings.HasPrefix(e, "docs/index/") || strings.HasPrefix(e, "archives/index/") {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+// packEntries lists a pack's entries.
+func packEntries(t *testing.T, name string) []string {
 	t.Helper()
 	f, err := os.Open(name)
 	if err != nil {
@@ -531,9 +576,7 @@ func packFiles(t *testing.T, name string) []string {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if strings.HasPrefix(h.Name, "data/") || strings.HasPrefix(h.Name, "docs/index/") {
-			out = append(out, h.Name)
-		}
+		out = append(out, h.Name)
 	}
 }
 
@@ -593,7 +636,9 @@ func (r *pipelineRig) originModuleVersions(a regdata.ModuleAddr) []string {
 // stop the others, a concurrent push is rebased over, an entry removed
 // from the data folder gets its deleted event, a release deleted upstream
 // stays published, an upload killed midway converges on the next run, and
-// regen verify finds the bucket equal to the build after each run.
+// regen verify finds the bucket equal to the build after each run. The
+// registry is in archive mode: the shards' packs carry the module packages
+// their ingest made, so the publish job's build makes no git fetch.
 func TestPipelineShardedPublish(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs the whole pipeline")
@@ -668,6 +713,16 @@ func TestPipelineShardedPublish(t *testing.T) {
 		t.Fatalf("%d shards changed data, want at least 3", withEvents)
 	}
 	assertDisjoint(t, res.packs)
+	withPackages := 0
+	for _, p := range res.packs {
+		if slices.ContainsFunc(packEntries(t, p), func(e string) bool { return strings.HasPrefix(e, "archives/objects/") }) {
+			withPackages++
+		}
+	}
+	if withPackages < 3 {
+		t.Errorf("%d shards' packs carry module packages, want at least 3", withPackages)
+	}
+	r.lastBuildFetched("run 1")
 	if out := res.output("Commit"); !strings.Contains(out, "pushed (2 attempts)") {
 		t.Errorf("the concurrent push was not rebased over: %q", out)
 	}
@@ -728,6 +783,7 @@ func TestPipelineShardedPublish(t *testing.T) {
 	if v := r.originModuleVersions(mods[3]); !slices.Equal(v, []string{"v1.0.0"}) {
 		t.Errorf("pear/app/aws (its shard back) on the origin: %v", v)
 	}
+	r.lastBuildFetched("run 2")
 
 	// Run 3: nothing new; the upload finishes what run 2 started.
 	r.proxy.killed.Store(false)
@@ -736,6 +792,7 @@ func TestPipelineShardedPublish(t *testing.T) {
 	if out := res.output("Commit"); !strings.Contains(out, "no data change") {
 		t.Errorf("run 3 committed: %q", out)
 	}
+	r.lastBuildFetched("run 3")
 	if err := r.verify(); err != nil {
 		t.Fatalf("verify after the run following the killed upload: %v", err)
 	}
@@ -763,6 +820,10 @@ func TestPipelineShardedPublish(t *testing.T) {
 	}
 	if body := r.get("/v1/modules/acme/vpc/aws/versions"); !strings.Contains(body, `"1.2.0"`) {
 		t.Errorf("the dispatched release is not served: %s", body)
+	}
+	r.lastBuildFetched("the fast path")
+	if body := r.get("/v1/modules/acme/vpc/aws/1.2.0/download"); !strings.Contains(body, "/archives/acme/vpc/aws/") {
+		t.Errorf("the dispatched release does not download its package: %s", body)
 	}
 	if err := r.verify(); err != nil {
 		t.Fatalf("verify after the fast path: %v", err)
