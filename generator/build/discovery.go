@@ -31,7 +31,7 @@ const discoveryOptionsTag = "+discovery/1"
 type discoveryState struct {
 	c         *discovery.Collector
 	docs      *moddocs.Store
-	systems   discovery.Systems
+	systems   systemIndex
 	downloads func(entry string) stats.Summary // nil: no counts
 	saved     *discovery.SavedState            // the previous build's summaries
 	pending   sync.WaitGroup                   // data entries not yet processed
@@ -74,16 +74,10 @@ func newDiscoveryState(ctx context.Context, o Options, gen generator.Options, en
 	if counters != nil {
 		copts.Downloads = func(entry string) stats.Summary { return counters.Summary(entry, countsAt) }
 	}
-	var mods []regdata.ModuleAddr
-	for _, e := range entries {
-		if e.kind == kindModule {
-			mods = append(mods, e.mod)
-		}
-	}
 	return &discoveryState{
 		c:         discovery.NewCollector(copts),
 		docs:      moddocs.NewStore(cmp.Or(o.DocsDir, moddocs.DefaultDir(o.Data)), nil),
-		systems:   discovery.SystemsByName(mods),
+		systems:   systemIndex(entries),
 		downloads: copts.Downloads,
 	}, nil
 }

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"hash/maphash"
 	"io"
 	"os"
 	"time"
@@ -233,9 +234,13 @@ func decodeSaved(line []byte) (*moduleSummary, *providerSummary, error) {
 
 // SavedState is a previous build's saved state opened for restoring
 // entries one at a time: it keeps where each line is, not the lines.
+//
+// It keeps a hash of each key, not the key: Line checks the key of the
+// line it reads, so a collision costs a regeneration, never a wrong line.
 type SavedState struct {
 	f    *os.File
-	at   map[string][2]int64 // entry key → offset, length
+	seed maphash.Seed
+	at   map[uint64][2]int64 // hash of the entry key → offset, length
 	name string
 }
 
@@ -246,7 +251,7 @@ func OpenSaved(name string) (*SavedState, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &SavedState{f: f, at: map[string][2]int64{}, name: name}
+	s := &SavedState{f: f, seed: maphash.MakeSeed(), at: map[uint64][2]int64{}, name: name}
 	if err := s.scan(); err != nil {
 		f.Close()
 		return nil, err
@@ -276,7 +281,7 @@ func (s *SavedState) scan() error {
 				if key == "" {
 					return fmt.Errorf("reading discovery state %s line %d: no key", s.name, n)
 				}
-				s.at[key] = [2]int64{start, int64(len(line))}
+				s.at[maphash.String(s.seed, key)] = [2]int64{start, int64(len(line))}
 			}
 		}
 		if errors.Is(err, io.EOF) {
@@ -315,7 +320,7 @@ func readLine(br *bufio.Reader) ([]byte, error) {
 // Line returns an entry's saved line (nil when it has none). It is safe
 // for concurrent use.
 func (s *SavedState) Line(key string) ([]byte, error) {
-	at, ok := s.at[key]
+	at, ok := s.at[maphash.String(s.seed, key)]
 	if !ok {
 		return nil, nil
 	}
@@ -323,7 +328,11 @@ func (s *SavedState) Line(key string) ([]byte, error) {
 	if _, err := s.f.ReadAt(b, at[0]); err != nil {
 		return nil, fmt.Errorf("reading discovery state: %w", err)
 	}
-	return bytes.TrimSpace(b), nil
+	b = bytes.TrimSpace(b)
+	if savedKey(b) != key {
+		return nil, nil // another key of the same hash
+	}
+	return b, nil
 }
 
 // Close closes the state's file.
