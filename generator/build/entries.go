@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"strings"
 
 	"github.com/regen-registry/regen/regdata"
 )
@@ -22,12 +23,31 @@ const (
 )
 
 // entry is one unit of generation: a data file, or the global documents.
+// The build holds one per data file for its whole run, so it keeps only
+// two strings: its address is read back from its file's path (mod, prov).
 type entry struct {
 	key  string // manifest key (regdata Key)
+	rel  string // data file, relative to the data folder (slash-separated)
 	kind entryKind
-	prov regdata.ProviderAddr
-	mod  regdata.ModuleAddr
-	rel  string // data file, relative to the data folder
+}
+
+// mod returns a module entry's address, from its file path
+// modules/<c>/<namespace>/<name>/<system>.json.
+func (e entry) mod() regdata.ModuleAddr {
+	_, rest, _ := strings.Cut(e.rel, "/") // modules
+	_, rest, _ = strings.Cut(rest, "/")   // <c>
+	ns, rest, _ := strings.Cut(rest, "/")
+	name, file, _ := strings.Cut(rest, "/")
+	return regdata.ModuleAddr{Namespace: ns, Name: name, System: strings.TrimSuffix(file, ".json")}
+}
+
+// prov returns a provider entry's address, from its file path
+// providers/<c>/<namespace>/<type>.json.
+func (e entry) prov() regdata.ProviderAddr {
+	_, rest, _ := strings.Cut(e.rel, "/") // providers
+	_, rest, _ = strings.Cut(rest, "/")   // <c>
+	ns, file, _ := strings.Cut(rest, "/")
+	return regdata.ProviderAddr{Namespace: ns, Type: strings.TrimSuffix(file, ".json")}
 }
 
 // listEntries returns every entry in manifest key order: modules, then
@@ -45,10 +65,10 @@ func listEntries(ctx context.Context, d regdata.Dir, log *slog.Logger) ([]entry,
 	entries := make([]entry, 0, len(mods)+len(provs)+1)
 	var errs []error
 	for _, a := range mods {
-		entries = append(entries, entry{key: a.Key(), kind: kindModule, mod: a, rel: regdata.ModuleFilePath(a)})
+		entries = append(entries, entry{key: a.Key(), kind: kindModule, rel: regdata.ModuleFilePath(a)})
 	}
 	for _, a := range provs {
-		entries = append(entries, entry{key: a.Key(), kind: kindProvider, prov: a, rel: regdata.ProviderFilePath(a)})
+		entries = append(entries, entry{key: a.Key(), kind: kindProvider, rel: regdata.ProviderFilePath(a)})
 	}
 	out := entries[:0]
 	for i, e := range entries {
@@ -68,9 +88,9 @@ func listEntries(ctx context.Context, d regdata.Dir, log *slog.Logger) ([]entry,
 func (e entry) apiPath() string {
 	switch e.kind {
 	case kindProvider:
-		return "v1/providers/" + e.prov.APIPath()
+		return "v1/providers/" + e.prov().APIPath()
 	case kindModule:
-		return "v1/modules/" + e.mod.APIPath()
+		return "v1/modules/" + e.mod().APIPath()
 	}
 	return e.key
 }

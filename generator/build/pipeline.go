@@ -163,7 +163,7 @@ dispatch:
 // heldLineBytes bounds the manifest lines that finished entries hold
 // while an earlier entry is still being generated: past it, no new entry
 // starts until the collector catches up.
-const heldLineBytes = 8 << 20
+const heldLineBytes = 4 << 20
 
 // heldBytes counts bytes held by finished entries; the dispatcher waits
 // for it to drop below a bound. It cannot deadlock: only the collector,

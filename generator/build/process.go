@@ -53,20 +53,20 @@ func (b *builder) process(ctx context.Context, j *job) error {
 	var bl *regdata.Blacklist
 	if j.e.kind == kindProvider {
 		var err error
-		if kf, err = b.keys.provider(j.e.prov); err != nil {
+		if kf, err = b.keys.provider(j.e.prov()); err != nil {
 			return b.bad(j, err)
 		}
-		bl = b.bl.provider(j.e.prov)
+		bl = b.bl.provider(j.e.prov())
 	} else {
-		bl = b.bl.module(j.e.mod)
+		bl = b.bl.module(j.e.mod())
 	}
 	var discIn string // what the entry's discovery documents also depend on
 	if b.disc != nil {
 		var err error
 		if j.e.kind == kindModule {
-			discIn, err = b.disc.moduleInput(ctx, j.e.mod)
+			discIn, err = b.disc.moduleInput(ctx, j.e.mod())
 		} else {
-			discIn = b.disc.providerInput(j.e.prov)
+			discIn = b.disc.providerInput(j.e.prov())
 		}
 		if err != nil {
 			return b.bad(j, &regdata.FileError{Path: j.e.rel, Err: err})
@@ -74,7 +74,7 @@ func (b *builder) process(ctx context.Context, j *job) error {
 	}
 	var pkgs func(regdata.ModuleVersion) (generator.ModulePackage, bool)
 	if b.arch != nil && j.e.kind == kindModule {
-		idx, in, err := b.arch.moduleInput(ctx, j.e.mod)
+		idx, in, err := b.arch.moduleInput(ctx, j.e.mod())
 		if err != nil {
 			return b.bad(j, &regdata.FileError{Path: j.e.rel, Err: err})
 		}
@@ -138,9 +138,9 @@ func (b *builder) process(ctx context.Context, j *job) error {
 		if err != nil {
 			return err
 		}
-		dropped, gerr = generator.EachProviderFile(j.e.prov, pf, ks, bl, b.gen, em.put)
+		dropped, gerr = generator.EachProviderFile(j.e.prov(), pf, ks, bl, b.gen, em.put)
 		if gerr == nil && b.disc != nil {
-			gerr = b.disc.provider(j.e.prov, pf, bl, b.gen, em.put)
+			gerr = b.disc.provider(j.e.prov(), pf, bl, b.gen, em.put)
 		}
 		b.logDropped(j, dropped)
 		return b.finish(j, em, gerr)
@@ -156,9 +156,9 @@ func (b *builder) process(ctx context.Context, j *job) error {
 	if err != nil {
 		return err
 	}
-	dropped, gerr = generator.EachModuleFileWithPackages(j.e.mod, mf, bl, b.gen, pkgs, em.put)
+	dropped, gerr = generator.EachModuleFileWithPackages(j.e.mod(), mf, bl, b.gen, pkgs, em.put)
 	if gerr == nil && b.disc != nil {
-		gerr = b.disc.module(ctx, j.e.mod, mf, bl, b.gen, em.put)
+		gerr = b.disc.module(ctx, j.e.mod(), mf, bl, b.gen, em.put)
 	}
 	b.logDropped(j, dropped)
 	return b.finish(j, em, gerr)
@@ -256,9 +256,9 @@ func (b *builder) trustStat(j *job) {
 func (b *builder) parseError(j *job, err error) error {
 	var rerr error
 	if j.e.kind == kindProvider {
-		_, rerr = b.data.ReadProvider(j.e.prov)
+		_, rerr = b.data.ReadProvider(j.e.prov())
 	} else {
-		_, rerr = b.data.ReadModule(j.e.mod)
+		_, rerr = b.data.ReadModule(j.e.mod())
 	}
 	if rerr != nil {
 		return rerr // a *regdata.FileError with line and column

@@ -23,8 +23,8 @@ func (s systemIndex) Of(a regdata.ModuleAddr) []string {
 	i := sort.Search(len(s), func(i int) bool { return s[i].key >= prefix })
 	var out []string
 	for ; i < len(s) && strings.HasPrefix(s[i].key, prefix); i++ {
-		if e := s[i]; e.kind == kindModule && !slices.Contains(out, e.mod.System) {
-			out = append(out, e.mod.System)
+		if e := s[i]; e.kind == kindModule && !slices.Contains(out, e.mod().System) {
+			out = append(out, e.mod().System)
 		}
 	}
 	slices.Sort(out)

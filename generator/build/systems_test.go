@@ -24,7 +24,7 @@ func TestSystemIndexAgreesWithSystemsByName(t *testing.T) {
 	}
 	var entries []entry
 	for _, a := range mods {
-		entries = append(entries, entry{key: a.Key(), kind: kindModule, mod: a})
+		entries = append(entries, entry{key: a.Key(), kind: kindModule, rel: regdata.ModuleFilePath(a)})
 	}
 	entries = append(entries, entry{key: "provider/acme/net", kind: kindProvider})
 	slices.SortFunc(entries, func(a, b entry) int { return strings.Compare(a.key, b.key) })
@@ -34,5 +34,17 @@ func TestSystemIndexAgreesWithSystemsByName(t *testing.T) {
 		if got := idx.Of(a); !slices.Equal(got, want.Of(a)) {
 			t.Errorf("%s: %v, want %v", a, got, want.Of(a))
 		}
+	}
+}
+
+// An entry reads back the address it was listed with.
+func TestEntryAddressRoundTrip(t *testing.T) {
+	m := regdata.ModuleAddr{Namespace: "Acme-X", Name: "net_2", System: "AzureRM"}
+	if got := (entry{kind: kindModule, rel: regdata.ModuleFilePath(m)}).mod(); got != m {
+		t.Errorf("module %v read back as %v", m, got)
+	}
+	p := regdata.ProviderAddr{Namespace: "Hashi.Corp", Type: "aws-x"}
+	if got := (entry{kind: kindProvider, rel: regdata.ProviderFilePath(p)}).prov(); got != p {
+		t.Errorf("provider %v read back as %v", p, got)
 	}
 }
