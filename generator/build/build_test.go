@@ -422,6 +422,16 @@ func TestSideIndexIsOnlyACache(t *testing.T) {
 		"missing": func() { os.Remove(idx) },
 		"stale":   func() { os.WriteFile(idx, []byte("regen-inputs/1\t1\t1\n"), 0o644) },
 		"garbage": func() { os.WriteFile(idx, []byte("nonsense"), 0o644) },
+		"damaged line": func() {
+			lines := strings.Split(string(mustRead(t, idx)), "\n")
+			lines[len(lines)/2] = "module/x\tnot\ta line"
+			os.WriteFile(idx, []byte(strings.Join(lines, "\n")), 0o644)
+		},
+		"out of order": func() {
+			lines := strings.Split(string(mustRead(t, idx)), "\n")
+			lines[1], lines[2] = lines[2], lines[1]
+			os.WriteFile(idx, []byte(strings.Join(lines, "\n")), 0o644)
+		},
 	} {
 		before := snapshot(t, out)
 		spoil()

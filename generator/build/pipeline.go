@@ -85,7 +85,6 @@ func (b *builder) pipeline(ctx context.Context, entries []entry, prev *previous,
 			<-collected
 			return nil, err
 		}
-		defer olds.Close()
 	}
 	var removed []prevEntry // in the old tree, gone from the data
 	// advance moves the previous entries up to key (all of them when key

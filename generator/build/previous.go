@@ -51,9 +51,8 @@ type prevEntry struct {
 type previous struct {
 	header  manifest.Header
 	f       *os.File
-	index   string // side index file listing the entries
-	scanned string // temporary index made by scanning the manifest ("" if none)
-	indexed bool   // the tree's own side index is used (else the manifest was scanned)
+	index   *os.File // side index listing the entries (the tree's, or an unlinked one made by scanning the manifest)
+	indexed bool     // the tree's own side index is used (else the manifest was scanned)
 }
 
 // openPrevious opens the manifest of the tree at out and checks its side
@@ -83,31 +82,28 @@ func openPrevious(out string) (*previous, error) {
 	}
 	idx := filepath.Join(out, filepath.FromSlash(IndexPath))
 	if checkIndex(idx, fi.Size(), fi.ModTime().UnixNano()) == nil {
-		prev.index, prev.indexed = idx, true
-		return prev, nil
+		if prev.index, err = os.Open(idx); err == nil {
+			prev.indexed = true
+			return prev, nil
+		}
 	}
 	tmp, err := os.CreateTemp(filepath.Dir(idx), "inputs.scan-")
 	if err != nil {
 		f.Close()
 		return nil, fmt.Errorf("scanning previous manifest: %w", err)
 	}
-	prev.index, prev.scanned = tmp.Name(), tmp.Name()
-	err = scanManifest(br, int64(len(line)), tmp)
-	if cerr := tmp.Close(); err == nil && cerr != nil {
-		err = fmt.Errorf("scanning previous manifest: %w", cerr)
-	}
-	if err != nil {
+	os.Remove(tmp.Name()) // unlinked: gone when closed, whatever happens
+	prev.index = tmp
+	if err := scanManifest(br, int64(len(line)), tmp); err != nil {
 		prev.Close()
 		return nil, err
 	}
 	return prev, nil
 }
 
-// Close closes the manifest and removes a temporary index.
+// Close closes the manifest and the side index.
 func (p *previous) Close() error {
-	if p.scanned != "" {
-		os.Remove(p.scanned)
-	}
+	p.index.Close()
 	return p.f.Close()
 }
 
@@ -183,21 +179,15 @@ func expectDelim(dec *json.Decoder, d json.Delim) error {
 
 // entries returns a reader of the previous build's entries in key order.
 func (p *previous) entries() (*prevReader, error) {
-	f, err := os.Open(p.index)
-	if err != nil {
-		return nil, fmt.Errorf("reading the previous build's side index: %w", err)
-	}
-	r := &prevReader{f: f, br: bufio.NewReaderSize(f, 64<<10)}
+	r := &prevReader{br: bufio.NewReaderSize(io.NewSectionReader(p.index, 0, 1<<62), 64<<10)}
 	if _, err := r.readLine(); err != nil { // the header, checked before
-		f.Close()
-		return nil, err
+		return nil, fmt.Errorf("reading the previous build's side index: %w", err)
 	}
 	return r, nil
 }
 
 // prevReader reads the side index one entry at a time.
 type prevReader struct {
-	f    *os.File
 	br   *bufio.Reader
 	cur  *prevEntry
 	done bool
@@ -232,8 +222,6 @@ func (r *prevReader) pop() { r.cur = nil }
 
 func (r *prevReader) Err() error { return r.err }
 
-func (r *prevReader) Close() error { return r.f.Close() }
-
 func (r *prevReader) readLine() (string, error) {
 	var b []byte
 	for {
@@ -261,7 +249,7 @@ func checkIndex(p string, size, mtime int64) error {
 		return err
 	}
 	defer f.Close()
-	r := &prevReader{f: f, br: bufio.NewReaderSize(f, 64<<10)}
+	r := &prevReader{br: bufio.NewReaderSize(f, 64<<10)}
 	hdr, err := r.readLine()
 	if err != nil {
 		return err
