@@ -14,7 +14,7 @@ import (
 
 // spillBytes is how many bytes of records a sorter holds in memory before
 // it writes them, sorted, to a run file.
-const spillBytes = 4 << 20
+const spillBytes = 2 << 20
 
 // sorter sorts (key, value) records of any number with bounded memory: it
 // buffers up to a limit, writes each full buffer sorted to a run file in
