@@ -21,6 +21,11 @@ import (
 // folder and key file once per build: thousands of providers share a
 // namespace, and rebuilds need only the bytes (for Input), not the parsed
 // keys.
+//
+// Providers come in key order, so one namespace's folders are needed
+// together: the cache forgets everything past maxKeyDirs folders (jobs
+// holding a folder keep it), so that its memory does not grow with the
+// number of namespaces.
 type keyCache struct {
 	root string
 	mu   sync.Mutex
@@ -47,6 +52,9 @@ type keyFile struct {
 	keysErr error
 }
 
+// maxKeyDirs bounds the folders a keyCache remembers.
+const maxKeyDirs = 512
+
 func newKeyCache(root string) *keyCache {
 	return &keyCache{root: root, dirs: map[string]*keyDir{}}
 }
@@ -56,6 +64,9 @@ func (c *keyCache) list(rel string) *keyDir {
 	c.mu.Lock()
 	d, ok := c.dirs[rel]
 	if !ok {
+		if len(c.dirs) >= maxKeyDirs {
+			clear(c.dirs)
+		}
 		d = &keyDir{}
 		c.dirs[rel] = d
 	}

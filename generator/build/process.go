@@ -380,12 +380,8 @@ func (em *emitter) put(f generator.File) error {
 // from the staging area again, as put skips it.
 func (em *emitter) stream(p string, class manifest.Class, write func(io.Writer) error) error {
 	full := filepath.Join(em.b.root, filepath.FromSlash(p))
-	dir := filepath.Dir(full)
-	if _, ok := em.dirs[dir]; !ok {
-		if err := os.MkdirAll(dir, 0o755); err != nil {
-			return &sinkError{fmt.Errorf("creating %s: %w", dir, err)}
-		}
-		em.dirs[dir] = struct{}{}
+	if err := em.dirs.ensure(filepath.Dir(full)); err != nil {
+		return &sinkError{err}
 	}
 	f, err := os.Create(full)
 	if err != nil {
