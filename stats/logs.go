@@ -147,7 +147,7 @@ func parseCloudflare(lr *lineReader, emit func(Request) error) error {
 			lr.fail(fmt.Errorf("ClientRequestURI: %w", err))
 			continue
 		}
-		if l.ClientRequestMethod == "" || l.EdgeResponseStatus == 0 {
+		if !isMethod(l.ClientRequestMethod) || l.EdgeResponseStatus == 0 {
 			lr.fail(errors.New("ClientRequestMethod or EdgeResponseStatus missing"))
 			continue
 		}
@@ -178,6 +178,20 @@ func logpushTime(raw json.RawMessage) (time.Time, error) {
 		return time.Unix(0, n).UTC(), nil
 	}
 	return time.Unix(n, 0).UTC(), nil
+}
+
+// isMethod reports whether m looks like an HTTP method: 1 to 16
+// upper-case letters (GET, HEAD; S3's operations use the same words).
+func isMethod(m string) bool {
+	if m == "" || len(m) > 16 {
+		return false
+	}
+	for i := 0; i < len(m); i++ {
+		if m[i] < 'A' || m[i] > 'Z' {
+			return false
+		}
+	}
+	return true
 }
 
 // requestPath returns the decoded path of a request URI ("/a%2Fb?x" → "/a/b").
@@ -260,7 +274,7 @@ func parseS3(lr *lineReader, emit func(Request) error) error {
 			continue
 		}
 		op := strings.Split(f[s3Operation], ".") // REST.GET.OBJECT
-		if len(op) != 3 {
+		if len(op) != 3 || !isMethod(op[1]) {
 			lr.fail(fmt.Errorf("operation %q", f[s3Operation]))
 			continue
 		}
@@ -345,6 +359,10 @@ func parseCloudFront(lr *lineReader, emit func(Request) error) error {
 		p, err := requestPath(get("cs-uri-stem"))
 		if err != nil {
 			lr.fail(fmt.Errorf("cs-uri-stem: %w", err))
+			continue
+		}
+		if !isMethod(get("cs-method")) {
+			lr.fail(fmt.Errorf("cs-method %q", get("cs-method")))
 			continue
 		}
 		if err := emit(Request{Time: t, Method: get("cs-method"), Path: p, Status: status, Client: dashEmpty(get("c-ip"))}); err != nil {
