@@ -3,41 +3,56 @@ package build
 import (
 	"bufio"
 	"bytes"
-	"container/heap"
-	"encoding/binary"
-	"errors"
 	"fmt"
 	"io"
-	"os"
 	"slices"
 	"strconv"
 	"strings"
 
+	"github.com/regen-registry/regen/internal/extsort"
 	"github.com/regen-registry/regen/manifest"
 )
 
 // spillFiles is how many files an entry's list holds in memory before it
-// spills them, sorted, to a run on disk. Only the registry-wide entry
-// (tens of thousands of files) comes near it.
+// moves them to an external sort. Only the registry-wide entry (tens of
+// thousands of files) comes near it.
 const spillFiles = 4096
 
 // fileList gathers an entry's manifest files and renders its manifest
-// line sorted by path. Past spillFiles it spills sorted runs to files in
-// dir and merges them while writing the line to a file, so that the
-// registry-wide entry is never held whole in memory.
+// line sorted by path. Past limit files it moves them to an external sort
+// (extsort) whose runs spill to dir, and writes the merged line to a
+// file, so that the registry-wide entry is never held whole in memory.
 type fileList struct {
-	dir   string
-	limit int // files held before a spill
-	mem   []manifest.File
-	runs  []*os.File
-	n     int
+	dir    string
+	limit  int // files held before moving to the sorter
+	runs   int // the sorter's bytes per run (0: extsort.DefaultLimit; tests)
+	mem    []manifest.File
+	sorter *extsort.Sorter // nil until the list outgrows limit
+	n      int
 }
 
 func (l *fileList) add(f manifest.File) error {
-	l.mem = append(l.mem, f)
 	l.n++
-	if len(l.mem) >= l.limit {
-		return l.spill()
+	if l.sorter == nil {
+		l.mem = append(l.mem, f)
+		if len(l.mem) < l.limit {
+			return nil
+		}
+		l.sorter = extsort.New(func() (string, error) { return l.dir, nil }, "manifest-files", l.runs)
+		for _, m := range l.mem {
+			if err := l.sort(m); err != nil {
+				return err
+			}
+		}
+		l.mem = nil
+		return nil
+	}
+	return l.sort(f)
+}
+
+func (l *fileList) sort(f manifest.File) error {
+	if err := l.sorter.Add(f.Path, appendFileObject(nil, f)); err != nil {
+		return &sinkError{fmt.Errorf("spilling a manifest entry: %w", err)}
 	}
 	return nil
 }
@@ -48,44 +63,15 @@ func sortFiles(fs []manifest.File) {
 	slices.SortFunc(fs, func(a, b manifest.File) int { return strings.Compare(a.Path, b.Path) })
 }
 
-// spill writes the files in memory to a new run: records of a uvarint
-// length and a path, then a uvarint length and the file's JSON object.
-func (l *fileList) spill() error {
-	sortFiles(l.mem)
-	f, err := os.CreateTemp(l.dir, "files.run-")
-	if err != nil {
-		return &sinkError{fmt.Errorf("spilling a manifest entry: %w", err)}
-	}
-	os.Remove(f.Name()) // unlinked: gone when closed, whatever happens
-	l.runs = append(l.runs, f)
-	bw := bufio.NewWriterSize(f, 64<<10)
-	var obj, num []byte
-	for _, mf := range l.mem {
-		obj = appendFileObject(obj[:0], mf)
-		num = binary.AppendUvarint(num[:0], uint64(len(mf.Path)))
-		bw.Write(num)
-		bw.WriteString(mf.Path)
-		num = binary.AppendUvarint(num[:0], uint64(len(obj)))
-		bw.Write(num)
-		bw.Write(obj)
-	}
-	if err := bw.Flush(); err != nil {
-		return &sinkError{fmt.Errorf("spilling a manifest entry: %w", err)}
-	}
-	l.mem = l.mem[:0]
-	return nil
-}
-
-// close releases the runs.
+// close removes the sorter's runs.
 func (l *fileList) close() {
-	for _, r := range l.runs {
-		r.Close()
+	if l.sorter != nil {
+		l.sorter.Remove()
 	}
-	l.runs = nil
 }
 
-// spilled reports whether the list went to disk.
-func (l *fileList) spilled() bool { return len(l.runs) > 0 }
+// spilled reports whether the list went to the sorter.
+func (l *fileList) spilled() bool { return l.sorter != nil }
 
 // line renders the entry's manifest line in memory (lists that never
 // spilled).
@@ -94,14 +80,14 @@ func (l *fileList) line(key, input string) ([]byte, error) {
 	return entryLine(manifest.Entry{Key: key, Input: input, Files: l.mem})
 }
 
-// writeLine merges the runs (and what is left in memory) into the
-// entry's manifest line, written to w; it returns the line's length.
+// writeLine merges the sorted files into the entry's manifest line,
+// written to w; it returns the line's length.
 func (l *fileList) writeLine(w io.Writer, key, input string) (int64, error) {
-	if len(l.mem) > 0 {
-		if err := l.spill(); err != nil {
-			return 0, err
-		}
+	it, err := l.sorter.Iter()
+	if err != nil {
+		return 0, err
 	}
+	defer it.Close()
 	cw := &countWriter{w: w}
 	bw := bufio.NewWriterSize(cw, 64<<10)
 	bw.WriteString(`{"entry":`)
@@ -109,36 +95,18 @@ func (l *fileList) writeLine(w io.Writer, key, input string) (int64, error) {
 	bw.WriteString(`,"input":`)
 	bw.Write(jsonString(input))
 	bw.WriteString(`,"files":[`)
-	h := &runHeap{}
-	for _, f := range l.runs {
-		if _, err := f.Seek(0, io.SeekStart); err != nil {
-			return 0, fmt.Errorf("merging a spilled manifest entry: %w", err)
-		}
-		r := &runReader{br: bufio.NewReaderSize(f, 32<<10)}
-		if ok, err := r.next(); err != nil {
-			return 0, err
-		} else if ok {
-			h.rs = append(h.rs, r)
-		}
-	}
-	heap.Init(h)
-	first := true
-	for h.Len() > 0 {
-		r := h.rs[0]
-		if !first {
-			bw.WriteByte(',')
-		}
-		first = false
-		bw.Write(r.obj)
-		ok, err := r.next()
+	for first := true; ; first = false {
+		rec, ok, err := it.Next()
 		if err != nil {
 			return 0, err
 		}
-		if ok {
-			heap.Fix(h, 0)
-		} else {
-			heap.Pop(h)
+		if !ok {
+			break
 		}
+		if !first {
+			bw.WriteByte(',')
+		}
+		bw.Write(rec.Val)
 	}
 	bw.WriteString("]}\n")
 	if err := bw.Flush(); err != nil {
@@ -173,48 +141,6 @@ func jsonString(s string) []byte {
 	var buf bytes.Buffer
 	_ = encodeLine(&buf, s) // a string always encodes
 	return bytes.TrimSuffix(buf.Bytes(), []byte("\n"))
-}
-
-// runReader reads one spilled run.
-type runReader struct {
-	br   *bufio.Reader
-	path []byte
-	obj  []byte
-}
-
-func (r *runReader) next() (bool, error) {
-	read := func(buf []byte) ([]byte, error) {
-		n, err := binary.ReadUvarint(r.br)
-		if err != nil {
-			return nil, err
-		}
-		buf = slices.Grow(buf[:0], int(n))[:n]
-		_, err = io.ReadFull(r.br, buf)
-		return buf, err
-	}
-	var err error
-	if r.path, err = read(r.path); err != nil {
-		if errors.Is(err, io.EOF) {
-			return false, nil
-		}
-		return false, fmt.Errorf("merging a spilled manifest entry: %w", err)
-	}
-	if r.obj, err = read(r.obj); err != nil {
-		return false, fmt.Errorf("merging a spilled manifest entry: %w", err)
-	}
-	return true, nil
-}
-
-type runHeap struct{ rs []*runReader }
-
-func (h *runHeap) Len() int           { return len(h.rs) }
-func (h *runHeap) Less(i, j int) bool { return bytes.Compare(h.rs[i].path, h.rs[j].path) < 0 }
-func (h *runHeap) Swap(i, j int)      { h.rs[i], h.rs[j] = h.rs[j], h.rs[i] }
-func (h *runHeap) Push(x any)         { h.rs = append(h.rs, x.(*runReader)) }
-func (h *runHeap) Pop() any {
-	r := h.rs[len(h.rs)-1]
-	h.rs = h.rs[:len(h.rs)-1]
-	return r
 }
 
 // countWriter counts what passes through it.

@@ -23,7 +23,7 @@ func TestFileListSpillsToTheSameLine(t *testing.T) {
 		files = append(files, manifest.File{Path: p, SHA256: fmt.Sprintf("%064x", r.Uint64()), Size: int64(i), Type: manifest.ContentType(p), Class: manifest.ClassListing})
 	}
 	for _, limit := range []int{1, 7, 999, 1000, 5000} {
-		l := &fileList{dir: t.TempDir(), limit: limit}
+		l := &fileList{dir: t.TempDir(), limit: limit, runs: 4 << 10}
 		for _, f := range files {
 			if err := l.add(f); err != nil {
 				t.Fatal(err)
@@ -33,6 +33,9 @@ func TestFileListSpillsToTheSameLine(t *testing.T) {
 			t.Fatalf("limit %d: len %d", limit, l.len())
 		}
 		var got bytes.Buffer
+		if limit < len(files) && (!l.spilled() || l.sorter.Runs() < 10) {
+			t.Errorf("limit %d: spilled %v, want many sorted runs", limit, l.spilled())
+		}
 		if l.spilled() {
 			n, err := l.writeLine(&got, "~global", "in<&>put")
 			if err != nil {

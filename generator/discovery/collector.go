@@ -5,6 +5,7 @@ import (
 	"cmp"
 	"encoding/json"
 	"fmt"
+	"github.com/regen-registry/regen/internal/extsort"
 	"io"
 	"os"
 	"strings"
@@ -90,8 +91,8 @@ func (p *providerSummary) key() string { return "provider/" + p.row.Key() }
 type Collector struct {
 	o       Options
 	mu      sync.Mutex
-	entries *sorter   // saved lines by entry key
-	clock   time.Time // the newest publication added
+	entries *extsort.Sorter // saved lines by entry key
+	clock   time.Time       // the newest publication added
 	scratch string
 	err     error // making the scratch folder
 }
@@ -103,12 +104,8 @@ func NewCollector(o Options) *Collector {
 	return c
 }
 
-func (c *Collector) newSorter(name string) *sorter {
-	s := newSorter(c.scratchDir, name)
-	if c.o.spillBytes > 0 {
-		s.limit = c.o.spillBytes
-	}
-	return s
+func (c *Collector) newSorter(name string) *extsort.Sorter {
+	return extsort.New(c.scratchDir, name, c.o.spillBytes)
 }
 
 // scratchDir makes the scratch folder on first use.
@@ -141,7 +138,7 @@ func (c *Collector) add(key string, line []byte, published time.Time) error {
 	if published.After(c.clock) {
 		c.clock = published
 	}
-	return c.entries.add(key, line)
+	return c.entries.Add(key, line)
 }
 
 // AddModule records a module. in.Latest (the docs of the latest version,
@@ -303,10 +300,10 @@ type finisher struct {
 	c    *Collector
 	sink Sink
 	once func(string) error
-	it   *merger
+	it   *extsort.Merger
 
-	popular *sorter // module index rows by popularity
-	feed    *sorter // search feed "add" records by id
+	popular *extsort.Sorter // module index rows by popularity
+	feed    *extsort.Sorter // search feed "add" records by id
 	index   *search.IndexWriter
 	pub     *publishedSet
 	deleted map[string]time.Time // search feed deletions (present entries removed)
@@ -330,7 +327,7 @@ func (f *finisher) init() error {
 	f.pub = newPublishedSet(c.o.Events)
 	f.deleted = deletedIDs(c.o.Events, c.o.Now.Add(-cmp.Or(c.o.DeletionWindow, 30*24*time.Hour)))
 	var err error
-	if f.it, err = c.entries.iter(); err != nil {
+	if f.it, err = c.entries.Iter(); err != nil {
 		return err
 	}
 	return nil
@@ -338,7 +335,7 @@ func (f *finisher) init() error {
 
 func (f *finisher) close() {
 	if f.it != nil {
-		f.it.close()
+		f.it.Close()
 	}
 }
 
@@ -348,19 +345,19 @@ func (f *finisher) close() {
 // listings; it feeds the search index's and the search feed's sorters.
 func (f *finisher) keyPass() error {
 	last := ""
-	next := func(prefix string) (record, bool, error) {
-		rec, ok, err := f.it.next()
+	next := func(prefix string) (extsort.Record, bool, error) {
+		rec, ok, err := f.it.Next()
 		if err != nil || !ok {
-			return record{}, false, err
+			return extsort.Record{}, false, err
 		}
-		if !strings.HasPrefix(rec.key, prefix) {
-			f.it.unread(rec)
-			return record{}, false, nil
+		if !strings.HasPrefix(rec.Key, prefix) {
+			f.it.Unread(rec)
+			return extsort.Record{}, false, nil
 		}
-		if rec.key == last {
-			return record{}, false, fmt.Errorf("discovery: %s added twice (or two addresses differing only in case)", rec.key)
+		if rec.Key == last {
+			return extsort.Record{}, false, fmt.Errorf("discovery: %s added twice (or two addresses differing only in case)", rec.Key)
 		}
-		last = rec.key
+		last = rec.Key
 		return rec, true, nil
 	}
 	err := f.sink.Stream(DocsModulesIndex, manifest.ClassListing, func(w io.Writer) error {
@@ -375,9 +372,9 @@ func (f *finisher) keyPass() error {
 			if !ok {
 				break
 			}
-			m, _, err := decodeSaved(rec.val)
+			m, _, err := decodeSaved(rec.Val)
 			if err != nil || m == nil {
-				return fmt.Errorf("discovery: spilled summary of %s: %v", rec.key, err)
+				return fmt.Errorf("discovery: spilled summary of %s: %v", rec.Key, err)
 			}
 			if err := f.module(w, m); err != nil {
 				return err
@@ -404,9 +401,9 @@ func (f *finisher) keyPass() error {
 			if !ok {
 				break
 			}
-			_, p, err := decodeSaved(rec.val)
+			_, p, err := decodeSaved(rec.Val)
 			if err != nil || p == nil {
-				return fmt.Errorf("discovery: spilled summary of %s: %v", rec.key, err)
+				return fmt.Errorf("discovery: spilled summary of %s: %v", rec.Key, err)
 			}
 			if err := f.provider(w, p); err != nil {
 				return err
@@ -418,10 +415,10 @@ func (f *finisher) keyPass() error {
 	if err != nil {
 		return err
 	}
-	if rec, ok, err := f.it.next(); err != nil {
+	if rec, ok, err := f.it.Next(); err != nil {
 		return err
 	} else if ok {
-		return fmt.Errorf("discovery: summary of unknown kind %q", rec.key)
+		return fmt.Errorf("discovery: summary of unknown kind %q", rec.Key)
 	}
 	return f.endProviders()
 }
@@ -461,7 +458,7 @@ func (f *finisher) module(w io.Writer, m *moduleSummary) error {
 	if err != nil {
 		return fmt.Errorf("discovery: %w", err)
 	}
-	if err := f.popular.add(popularityKey(row), raw); err != nil {
+	if err := f.popular.Add(popularityKey(row), raw); err != nil {
 		return err
 	}
 	return f.listModule(row)
@@ -532,7 +529,7 @@ func (f *finisher) addFeed(it search.FeedItem) error {
 	if err != nil {
 		return err
 	}
-	return f.feed.add(it.ID, line)
+	return f.feed.Add(it.ID, line)
 }
 
 // popularityKey orders module rows as the search index does: downloads
@@ -549,13 +546,13 @@ func (f *finisher) searchIndex() error {
 			return err
 		}
 	}
-	it, err := f.popular.iter()
+	it, err := f.popular.Iter()
 	if err != nil {
 		return err
 	}
-	defer it.close()
+	defer it.Close()
 	for {
-		rec, ok, err := it.next()
+		rec, ok, err := it.Next()
 		if err != nil {
 			return err
 		}
@@ -563,7 +560,7 @@ func (f *finisher) searchIndex() error {
 			break
 		}
 		var m search.Module
-		if err := json.Unmarshal(rec.val, &m); err != nil {
+		if err := json.Unmarshal(rec.Val, &m); err != nil {
 			return fmt.Errorf("discovery: spilled index row: %w", err)
 		}
 		if err := f.index.AddModule(m); err != nil {
@@ -581,24 +578,24 @@ func (f *finisher) searchFeed() error {
 	for id, t := range f.deleted {
 		dels = append(dels, search.FeedDeletion{ID: id, DeletedAt: t})
 	}
-	it, err := f.feed.iter()
+	it, err := f.feed.Iter()
 	if err != nil {
 		return err
 	}
-	defer it.close()
+	defer it.Close()
 	return f.sink.Stream(search.FeedPath, manifest.ClassListing, func(w io.Writer) error {
 		if err := search.WriteFeedHead(w, f.c.o.Now, dels); err != nil {
 			return err
 		}
 		for {
-			rec, ok, err := it.next()
+			rec, ok, err := it.Next()
 			if err != nil {
 				return err
 			}
 			if !ok {
 				return nil
 			}
-			if _, err := w.Write(rec.val); err != nil {
+			if _, err := w.Write(rec.Val); err != nil {
 				return err
 			}
 		}

@@ -101,11 +101,11 @@ func encodeSaved(l savedLine) ([]byte, error) {
 func (c *Collector) WriteSaved(w io.Writer) error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	it, err := c.entries.iter()
+	it, err := c.entries.Iter()
 	if err != nil {
 		return err
 	}
-	defer it.close()
+	defer it.Close()
 	bw := bufio.NewWriterSize(w, 64<<10)
 	enc := json.NewEncoder(bw)
 	enc.SetEscapeHTML(false)
@@ -113,14 +113,14 @@ func (c *Collector) WriteSaved(w io.Writer) error {
 		return fmt.Errorf("writing discovery state: %w", err)
 	}
 	for {
-		rec, ok, err := it.next()
+		rec, ok, err := it.Next()
 		if err != nil {
 			return err
 		}
 		if !ok {
 			break
 		}
-		bw.Write(rec.val)
+		bw.Write(rec.Val)
 		bw.WriteByte('\n')
 	}
 	if err := bw.Flush(); err != nil {
