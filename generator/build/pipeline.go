@@ -229,10 +229,10 @@ func (b *builder) collect(order <-chan *job, window <-chan struct{}, out *manife
 			}
 			continue
 		}
-		if j.lineFile != nil {
-			defer j.lineFile.Close()
-		}
 		if (j.line == nil && j.lineFile == nil && !j.reused) || werr != nil || len(res.errs) > 0 {
+			if j.lineFile != nil {
+				j.lineFile.Close()
+			}
 			continue // failed or cancelled: the pipeline reports why
 		}
 		rec := prevEntry{key: j.e.key, input: j.input, off: out.pos, files: j.files, stat: j.stat, dataSum: j.dataSum}
@@ -243,6 +243,7 @@ func (b *builder) collect(order <-chan *job, window <-chan struct{}, out *manife
 		case j.lineFile != nil:
 			rec.n = j.lineN
 			werr = out.copyFile(j.lineFile, j.lineN)
+			j.lineFile.Close()
 		default:
 			rec.n = int64(len(j.line))
 			werr = out.writeLine(j.line)

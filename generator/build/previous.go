@@ -107,15 +107,6 @@ func (p *previous) Close() error {
 	return p.f.Close()
 }
 
-// line reads an entry's manifest line.
-func (p *previous) line(e *prevEntry) ([]byte, error) {
-	b := make([]byte, e.n)
-	if _, err := p.f.ReadAt(b, e.off); err != nil {
-		return nil, fmt.Errorf("reading previous manifest entry %q: %w", e.key, err)
-	}
-	return b, nil
-}
-
 // eachFile calls fn for every file of an entry, decoding its manifest line
 // as a stream: the registry-wide entry lists tens of thousands of files.
 func (p *previous) eachFile(e *prevEntry, fn func(manifest.File) error) error {
